@@ -1,0 +1,192 @@
+"""The store: one SQLite file (WAL) holding the append-only event log and the projection tables.
+
+Every append is one transaction: the new events and the projection rows they change are committed
+together or not at all, so a crash leaves the log and the current state consistent.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+import sqlite_utils
+
+from layers import OBJECT_LAYERS
+
+from .config import Config, load_config
+from .events import Event
+from .projections import Projector, Row, create_tables
+from .timefmt import now_utc_text
+
+EVENT_COLUMNS = ("seq", "id", "type", "event_time", "received_time", "source", "payload")
+
+
+def _migration_1(conn: sqlite3.Connection) -> None:
+    conn.execute("""CREATE TABLE events (
+        seq INTEGER PRIMARY KEY,          -- position in the log
+        id TEXT NOT NULL UNIQUE,          -- stable event id: a duplicate is ignored
+        type TEXT NOT NULL,
+        event_time TEXT NOT NULL,         -- UTC, when it happened
+        received_time TEXT NOT NULL,      -- UTC, when the console stored it
+        source TEXT NOT NULL,
+        payload TEXT NOT NULL             -- JSON
+    )""")
+    conn.execute("CREATE INDEX events_by_time ON events (event_time)")
+    conn.execute("CREATE INDEX events_by_type ON events (type, event_time)")
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    create_tables(conn)
+
+
+# Schema changes, in order: the database's PRAGMA user_version says how many have been applied.
+MIGRATIONS: Sequence[Callable[[sqlite3.Connection], None]] = (_migration_1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used (newer schema, not a console database, unreadable)."""
+
+
+@dataclass
+class AppendResult:
+    events: list[Event]  # the events that were new, with seq and received_time set
+    changed: dict[str, list[Row]]  # projection rows changed, per table
+
+
+class Store:
+    def __init__(self, path: str | Path, config: Config | None = None, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self.config = config or load_config()
+        try:
+            if read_only:
+                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self.path)
+            conn.isolation_level = None  # transactions are explicit (BEGIN IMMEDIATE ... COMMIT)
+            self.db = sqlite_utils.Database(conn)
+            if not read_only:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints; safe against corruption
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable console database ({exc})") from exc
+        self.conn = conn
+        self.projector = Projector(conn, self.config)
+
+    # --- schema ---------------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        conn = self.db.conn
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: schema version {version} is newer than this console's "
+                             f"({SCHEMA_VERSION}); update the console")
+        if version == SCHEMA_VERSION:
+            return
+        if self.read_only:
+            raise StoreError(f"{self.path}: schema version {version} needs migrating, but it is open read-only")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for migration in MIGRATIONS[version:]:
+                migration(conn)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    # --- writing --------------------------------------------------------------------------------
+    def append(self, events: Sequence[Event]) -> AppendResult:
+        """Append the events not already in the log and update the projections, in one transaction."""
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only")
+        received = now_utc_text()
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            fresh = self._unseen(events)
+            next_seq = (conn.execute("SELECT max(seq) FROM events").fetchone()[0] or 0) + 1
+            stored = [Event(e.type, e.payload, e.event_time, e.source, e.id, received, next_seq + i)
+                      for i, e in enumerate(fresh)]
+            conn.executemany(
+                "INSERT INTO events (seq, id, type, event_time, received_time, source, payload) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((e.seq, e.id, e.type, e.event_time, e.received_time, e.source,
+                  json.dumps(e.payload, ensure_ascii=False, separators=(",", ":"))) for e in stored))
+            changed = self.projector.apply(stored)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return AppendResult(stored, changed)
+
+    def _unseen(self, events: Sequence[Event]) -> list[Event]:
+        """The events whose id is neither in the log nor earlier in the same batch."""
+        ids = list(dict.fromkeys(e.id for e in events))
+        seen: set[str] = set()
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            marks = ",".join("?" * len(chunk))
+            seen.update(r[0] for r in self.conn.execute(f"SELECT id FROM events WHERE id IN ({marks})", chunk))
+        fresh = []
+        for event in events:
+            if event.id not in seen:
+                seen.add(event.id)
+                fresh.append(event)
+        return fresh
+
+    def rebuild_projections(self) -> None:
+        """Empty the projection tables and replay the whole log into them."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for layer in OBJECT_LAYERS:
+                conn.execute(f"DELETE FROM {layer.kind}")
+            for batch in self.iter_event_batches():
+                self.projector.apply(batch)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.conn:
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # --- reading --------------------------------------------------------------------------------
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return default if row is None else row[0]
+
+    def event_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM events").fetchone()[0]
+
+    def iter_event_batches(self, after_seq: int = 0, batch_size: int = 20000) -> Iterator[list[Event]]:
+        """The log in order, in batches (seq after `after_seq`)."""
+        while True:
+            rows = self.conn.execute(
+                f"SELECT {','.join(EVENT_COLUMNS)} FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                (after_seq, batch_size)).fetchall()
+            if not rows:
+                return
+            yield [Event(type=r[2], payload=json.loads(r[6]), event_time=r[3], source=r[5], id=r[1],
+                         received_time=r[4], seq=r[0]) for r in rows]
+            after_seq = rows[-1][0]
+
+    def rows(self, table: str) -> list[Row]:
+        """Every row of a projection table, ordered by id."""
+        return list(self.db[table].rows_where(order_by="id"))
+
+    def projection_state(self) -> dict[str, list[tuple[Any, ...]]]:
+        """All projection tables as sorted tuples: what 'the current state' is, for comparisons."""
+        return {layer.kind: self.conn.execute(f"SELECT * FROM {layer.kind} ORDER BY id").fetchall()
+                for layer in OBJECT_LAYERS}
+
+    def close(self) -> None:
+        self.conn.close()

@@ -1,0 +1,43 @@
+"""Times: stored in UTC as fixed-width ISO-8601 text, shown in Beijing time.
+
+Fixed width (millisecond precision, trailing Z) makes text order equal time order, so the store can
+compare and index event times as plain strings.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+BEIJING = timezone(timedelta(hours=8), "CST")
+
+
+def to_utc_text(moment: datetime) -> str:
+    """A timezone-aware datetime as stored text, e.g. '2021-07-25T01:00:00.000Z'."""
+    if moment.tzinfo is None:
+        raise ValueError(f"naive datetime {moment!r}: give a timezone")
+    utc = moment.astimezone(timezone.utc)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def parse_time(text: str) -> datetime:
+    """Parse an ISO-8601 time with an offset or Z; a time without one is rejected, not guessed."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"time {text!r} has no timezone offset")
+    return moment
+
+
+def normalize_time(text: str) -> str:
+    """Any accepted ISO-8601 time as stored UTC text."""
+    return to_utc_text(parse_time(text))
+
+
+def now_utc_text() -> str:
+    return to_utc_text(datetime.now(timezone.utc))
+
+
+def beijing_text(utc_text: str, seconds: bool = True) -> str:
+    """Stored UTC text shown in Beijing time, e.g. '2021-07-25 09:00:00'."""
+    if not utc_text:
+        return ""
+    fmt = "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"
+    return parse_time(utc_text).astimezone(BEIJING).strftime(fmt)

@@ -1,0 +1,70 @@
+"""Starting the desktop console: the Qt application, translations, the window, language switching."""
+from __future__ import annotations
+
+import time
+
+from PySide6 import QtCore, QtWidgets
+
+from console.core.basemap_loader import load_basemap
+from console.core.session import Session
+
+from .i18n import install_language
+from .main_window import MainWindow
+
+
+class ConsoleApp(QtCore.QObject):
+    """Owns the window; switching language rebuilds it on the same session and view."""
+
+    def __init__(self, app: QtWidgets.QApplication, session: Session, settings: QtCore.QSettings,
+                 language: str) -> None:
+        super().__init__()
+        self.app = app
+        self.session = session
+        self.settings = settings
+        self.basemap = load_basemap()
+        self.language = language
+        install_language(app, language)
+        self.window = self._new_window()
+
+    def _new_window(self) -> MainWindow:
+        window = MainWindow(self.session, self.basemap, self.settings)
+        window.language_requested.connect(self.switch_language)
+        return window
+
+    def switch_language(self, language: str) -> None:
+        if language == self.language:
+            return
+        old = self.window
+        old.save_settings()
+        self.language = language
+        self.settings.setValue("language", language)
+        install_language(self.app, language)
+        self.window = self._new_window()
+        self.window.canvas.set_view_box(*old.canvas.view_box(), padding=0)
+        self.window.show()
+        old.hide()
+        old.deleteLater()
+
+
+def qt_application() -> QtWidgets.QApplication:
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
+    app.setOrganizationName("emergency-console")
+    app.setApplicationName("console")
+    return app
+
+
+def run_gui(session: Session, language: str | None, quit_after_first_paint: bool = False,
+            started: float | None = None) -> int:
+    """Show the console; returns the exit code. `quit_after_first_paint` prints the start-up time."""
+    app = qt_application()
+    settings = QtCore.QSettings()
+    language = language or str(settings.value("language", "zh_CN"))
+    settings.setValue("language", language)
+    console = ConsoleApp(app, session, settings, language)
+    console.window.show()
+    if quit_after_first_paint:
+        def report() -> None:
+            print(f"first map paint after {time.perf_counter() - (started or 0):.3f} s", flush=True)
+            app.quit()
+        console.window.canvas.first_painted.connect(report)
+    return app.exec()

@@ -1,0 +1,81 @@
+"""The offline vector basemap drawn as one graphics item: land, districts, water, roads and labels."""
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui
+
+from layers.basemap import Basemap, BasemapTheme
+
+# How each theme looks: fill, line colour, line width in pixels, and the largest metres-per-pixel at
+# which it is drawn (roads only once a district fills the screen).
+STYLE = {
+    "outline": ("#f4f1ea", "#b9b2a3", 1.2, None),
+    "districts": (None, "#a59d8f", 1.0, None),
+    "shoreline": (None, "#7fa7c9", 1.0, None),
+    "rivers": (None, "#6fa8dc", 3.0, None),
+    "roads": (None, "#c9c2b6", 1.5, 25.0),
+}
+WATER = "#d5e6f3"
+
+
+def _path(theme: BasemapTheme) -> QtGui.QPainterPath:
+    path = QtGui.QPainterPath()
+    for part in theme.parts:
+        path.addPath(pg.functions.arrayToQPath(part[:, 0], part[:, 1]))
+        if theme.geometry == "polygon":
+            path.closeSubpath()
+    return path
+
+
+class BasemapItem(pg.GraphicsObject):
+    def __init__(self, basemap: Basemap) -> None:
+        super().__init__()
+        self.basemap = basemap
+        self.paths = {theme.key: _path(theme) for theme in basemap.themes}
+        self.hidden: set[str] = set()
+        self.label_font = QtGui.QFont()
+        self.label_font.setPointSizeF(10)
+        self.label_font.setBold(True)
+        xmin, ymin, xmax, ymax = basemap.extent()
+        self._bounds = QtCore.QRectF(xmin, ymin, xmax - xmin, ymax - ymin)
+
+    def set_theme_visible(self, key: str, visible: bool) -> None:
+        (self.hidden.discard if visible else self.hidden.add)(key)
+        self.update()
+
+    def boundingRect(self) -> QtCore.QRectF:
+        return self._bounds
+
+    def paint(self, painter: QtGui.QPainter, option, widget=None) -> None:
+        metres_per_pixel = abs(1.0 / painter.transform().m11())
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, metres_per_pixel < 60)
+        for theme in self.basemap.themes:
+            fill, line, width, max_mpp = STYLE[theme.key]
+            if theme.key in self.hidden or (max_mpp is not None and metres_per_pixel > max_mpp):
+                continue
+            pen = QtGui.QPen(QtGui.QColor(line), width)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(QtGui.QColor(fill) if fill else QtCore.Qt.BrushStyle.NoBrush)
+            painter.drawPath(self.paths[theme.key])
+        if "districts" not in self.hidden:
+            self._paint_labels(painter)
+
+    def _paint_labels(self, painter: QtGui.QPainter) -> None:
+        transform = painter.transform()
+        painter.save()
+        painter.resetTransform()
+        painter.setFont(self.label_font)
+        metrics = QtGui.QFontMetrics(self.label_font)
+        halo = QtGui.QPen(QtGui.QColor(255, 255, 255, 210), 3)
+        for text, x, y, width in self.basemap.theme("districts").labels:
+            box = metrics.boundingRect(text)
+            if width * transform.m11() < 1.3 * box.width():
+                continue  # only label a district wide enough on screen to hold its name
+            anchor = transform.map(QtCore.QPointF(x, y))
+            at = anchor - QtCore.QPointF(box.width() / 2, -box.height() / 4)
+            path = QtGui.QPainterPath()
+            path.addText(at, self.label_font, text)
+            painter.strokePath(path, halo)
+            painter.fillPath(path, QtGui.QColor("#5b5346"))
+        painter.restore()

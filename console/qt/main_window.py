@@ -1,0 +1,202 @@
+"""The main window: map in the middle, layers and search on the left, attributes on the right."""
+from __future__ import annotations
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from console.core.session import Session
+from layers.basemap import Basemap
+
+from .i18n import translate
+from .identify_panel import IdentifyPanel
+from .layer_panel import ORDER, LayerPanel
+from .map_canvas import MapCanvas
+
+SEARCH_LIMIT = 50
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    language_requested = QtCore.Signal(str)
+
+    def __init__(self, session: Session, basemap: Basemap, settings: QtCore.QSettings, parent=None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.settings = settings
+        self.setObjectName("MainWindow")
+        self.setWindowTitle(self.tr("Emergency Command Console — Shanghai"))
+        self.canvas = MapCanvas(session, basemap, self)
+        self.setCentralWidget(self.canvas)
+
+        self.layer_panel = LayerPanel(session, self.canvas.basemap_item)
+        self.search_results = QtWidgets.QListWidget()
+        self.search_results.itemActivated.connect(self._on_result_activated)
+        self.search_results.itemClicked.connect(self._on_result_activated)
+        left = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
+        left.addWidget(self.layer_panel)
+        left.addWidget(self.search_results)
+        left.setSizes([500, 160])
+        self.layers_dock = self._dock("LayersDock", self.tr("Layers and legend"), left,
+                                      QtCore.Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.identify_panel = IdentifyPanel(session)
+        self.identify_dock = self._dock("IdentifyDock", self.tr("Attributes"), self.identify_panel,
+                                        QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        self._build_toolbar(basemap)
+        self._build_menus()
+        self._build_status_bar()
+        self.canvas.cursor_moved.connect(self._show_cursor)
+        self.canvas.view_changed.connect(self._show_scale)
+        session.selection_changed.connect(self._on_selection)
+        self._restore_settings()
+
+    # --- construction ----------------------------------------------------------------------------
+    def _dock(self, name: str, title: str, widget: QtWidgets.QWidget, area) -> QtWidgets.QDockWidget:
+        dock = QtWidgets.QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_toolbar(self, basemap: Basemap) -> None:
+        bar = self.addToolBar(self.tr("Map"))
+        bar.setObjectName("MapToolBar")
+        self.full_extent_action = bar.addAction(self.tr("Whole city"), self.canvas.zoom_to_full)
+        self.full_extent_action.setShortcut(QtGui.QKeySequence("Ctrl+0"))
+        bar.addAction(self.tr("Zoom in"), lambda: self.canvas.zoom(0.5))
+        bar.addAction(self.tr("Zoom out"), lambda: self.canvas.zoom(2.0))
+        bar.addSeparator()
+        self.district_box = QtWidgets.QComboBox()
+        self.district_box.addItem(self.tr("Zoom to district…"), "")
+        for name in sorted(set(basemap.theme("districts").names)):
+            self.district_box.addItem(name, name)
+        self.district_box.activated.connect(self._on_district_chosen)
+        bar.addWidget(self.district_box)
+        bar.addSeparator()
+        self.search_box = QtWidgets.QLineEdit()
+        self.search_box.setPlaceholderText(self.tr("Search by name or ID (Enter)"))
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMinimumWidth(240)
+        self.search_box.setMaximumWidth(380)
+        self.search_box.returnPressed.connect(lambda: self.search(self.search_box.text()))
+        bar.addWidget(self.search_box)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.addAction(self.tr("&Quit"), self.close, QtGui.QKeySequence.StandardKey.Quit)
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        view_menu.addAction(self.full_extent_action)
+        view_menu.addAction(self.layers_dock.toggleViewAction())
+        view_menu.addAction(self.identify_dock.toggleViewAction())
+        language_menu = self.menuBar().addMenu(self.tr("&Language"))
+        group = QtGui.QActionGroup(self)
+        current = self.settings.value("language", "zh_CN")
+        for code, label in (("zh_CN", "简体中文"), ("en", "English")):
+            action = language_menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(code == current)
+            action.setData(code)
+            group.addAction(action)
+            action.triggered.connect(lambda _=False, c=code: self.language_requested.emit(c))
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(self.tr("&About"), self._about)
+
+    def _build_status_bar(self) -> None:
+        self.cursor_label = QtWidgets.QLabel()
+        self.scale_label = QtWidgets.QLabel()
+        self.counts_label = QtWidgets.QLabel()
+        for label in (self.counts_label, self.cursor_label, self.scale_label):
+            label.setMinimumWidth(120)
+            self.statusBar().addPermanentWidget(label)
+        self._show_counts()
+        for layer in self.session.layers.values():
+            layer.events.reset.connect(self._show_counts)
+
+    # --- behaviour -------------------------------------------------------------------------------
+    def _show_cursor(self, lon: float, lat: float) -> None:
+        self.cursor_label.setText(self.tr("Lon %1, Lat %2").replace("%1", f"{lon:.5f}").replace("%2", f"{lat:.5f}"))
+
+    def _show_scale(self) -> None:
+        self.scale_label.setText(self.tr("Scale 1:%1").replace("%1", f"{self.canvas.scale_denominator():,.0f}"))
+
+    def _show_counts(self, *_: object) -> None:
+        parts = [f"{translate('layers', self.session.layers[k].title)} {len(self.session.layers[k]):,}" for k in ORDER]
+        self.counts_label.setText(" · ".join(parts))
+
+    def _on_district_chosen(self, index: int) -> None:
+        name = self.district_box.itemData(index)
+        bounds = self.canvas.basemap.bounds_of("districts", name) if name else None
+        if bounds:
+            self.canvas.set_view_box(*bounds)
+
+    def search(self, text: str) -> int:
+        """Find objects by name or id in every layer; one hit is selected and shown at once."""
+        self.search_results.clear()
+        hits = []
+        for kind in ORDER:
+            layer = self.session.layers[kind]
+            hits += [(kind, row) for row in layer.search(text, SEARCH_LIMIT - len(hits))]
+        for kind, row in hits:
+            layer = self.session.layers[kind]
+            item = QtWidgets.QListWidgetItem(
+                f"{layer.ids[row]}  {layer.display_name(row)}  ({translate('layers', layer.title)})")
+            item.setData(QtCore.Qt.ItemDataRole.UserRole, (kind, str(layer.ids[row])))
+            self.search_results.addItem(item)
+        if not hits:
+            self.statusBar().showMessage(self.tr("Nothing found for “%1”").replace("%1", text), 5000)
+        elif len(hits) == 1:
+            self.show_object(*self.search_results.item(0).data(QtCore.Qt.ItemDataRole.UserRole))
+        return len(hits)
+
+    def _on_result_activated(self, item: QtWidgets.QListWidgetItem) -> None:
+        self.show_object(*item.data(QtCore.Qt.ItemDataRole.UserRole))
+
+    def show_object(self, kind: str, object_id: str) -> None:
+        """Select an object and centre the map on it at street scale."""
+        layer = self.session.layers[kind]
+        row = layer.row_of(object_id)
+        if row is None:
+            return
+        if not layer.visible:
+            self.layer_panel.set_layer_checked(kind, True)
+        self.session.select(kind, object_id)
+        self.canvas.centre_on(float(layer.x[row]), float(layer.y[row]))
+
+    def _on_selection(self, kind: str, object_id: str) -> None:
+        if kind and not self.identify_dock.isVisible():
+            self.identify_dock.show()
+
+    def _about(self) -> None:
+        QtWidgets.QMessageBox.about(
+            self, self.tr("About"),
+            self.tr("Emergency Command Console\nOne live picture of the city for typhoons and rainstorms.") +
+            "\n\n" + self.canvas.basemap.attribution)
+
+    # --- settings --------------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 900)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        else:
+            self.resizeDocks([self.layers_dock, self.identify_dock], [270, 320], QtCore.Qt.Orientation.Horizontal)
+        box = self.settings.value("map/view")
+        if box:
+            self.canvas.set_view_box(*(float(v) for v in box), padding=0)
+        for kind, layer in self.session.layers.items():
+            visible = self.settings.value(f"layers/{kind}")
+            if visible is not None:
+                self.layer_panel.set_layer_checked(kind, str(visible).lower() == "true")
+
+    def save_settings(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("map/view", list(self.canvas.view_box()))
+        for kind, layer in self.session.layers.items():
+            self.settings.setValue(f"layers/{kind}", layer.visible)
+        self.settings.sync()
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        self.save_settings()
+        super().closeEvent(event)

@@ -1,0 +1,487 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>IdentifyPanel</name>
+    <message>
+        <location filename="../../console/qt/identify_panel.py" line="44"/>
+        <source>Click an object on the map to see its attributes.</source>
+        <translation>在地图上点击对象以查看其属性。</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/identify_panel.py" line="49"/>
+        <source>ID</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/identify_panel.py" line="53"/>
+        <source>Longitude, latitude</source>
+        <translation>经度，纬度</translation>
+    </message>
+</context>
+<context>
+    <name>LayerPanel</name>
+    <message>
+        <location filename="../../console/qt/layer_panel.py" line="55"/>
+        <source>Basemap</source>
+        <translation>底图</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="25"/>
+        <source>Emergency Command Console — Shanghai</source>
+        <translation>应急指挥控制台 — 上海</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="37"/>
+        <source>Layers and legend</source>
+        <translation>图层与图例</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="40"/>
+        <source>Attributes</source>
+        <translation>属性</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="59"/>
+        <source>Map</source>
+        <translation>地图</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="61"/>
+        <source>Whole city</source>
+        <translation>全市</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="63"/>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="64"/>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="67"/>
+        <source>Zoom to district…</source>
+        <translation>缩放到区…</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="74"/>
+        <source>Search by name or ID (Enter)</source>
+        <translation>按名称或编号搜索（回车）</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="82"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="83"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="84"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="88"/>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="98"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="99"/>
+        <source>&amp;About</source>
+        <translation>关于(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="114"/>
+        <source>Lon %1, Lat %2</source>
+        <translation>经度 %1，纬度 %2</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="117"/>
+        <source>Scale 1:%1</source>
+        <translation>比例尺 1:%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="143"/>
+        <source>Nothing found for “%1”</source>
+        <translation>未找到“%1”</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="168"/>
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="169"/>
+        <source>Emergency Command Console
+One live picture of the city for typhoons and rainstorms.</source>
+        <translation>应急指挥控制台
+台风暴雨期间的城市运行一张图。</translation>
+    </message>
+</context>
+<context>
+    <name>fields</name>
+    <message>
+        <location filename="../../layers/cameras.py" line="17"/>
+        <location filename="../../layers/flood_points.py" line="24"/>
+        <location filename="../../layers/sites.py" line="23"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../layers/cameras.py" line="18"/>
+        <source>Owner</source>
+        <translation>权属单位</translation>
+    </message>
+    <message>
+        <location filename="../../layers/cameras.py" line="19"/>
+        <source>Watches</source>
+        <translation>监控对象</translation>
+    </message>
+    <message>
+        <location filename="../../layers/cameras.py" line="20"/>
+        <source>Stream address</source>
+        <translation>视频流地址</translation>
+    </message>
+    <message>
+        <location filename="../../layers/cameras.py" line="21"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../layers/flood_points.py" line="25"/>
+        <location filename="../../layers/sites.py" line="24"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../layers/flood_points.py" line="26"/>
+        <location filename="../../layers/sites.py" line="25"/>
+        <location filename="../../layers/trees.py" line="30"/>
+        <source>District</source>
+        <translation>所属区</translation>
+    </message>
+    <message>
+        <location filename="../../layers/flood_points.py" line="27"/>
+        <source>Sensor</source>
+        <translation>水位传感器</translation>
+    </message>
+    <message>
+        <location filename="../../layers/flood_points.py" line="28"/>
+        <source>Expected reading interval (s)</source>
+        <translation>预期上报间隔 (秒)</translation>
+    </message>
+    <message>
+        <location filename="../../layers/flood_points.py" line="29"/>
+        <source>Water depth (cm)</source>
+        <translation>积水深度 (厘米)</translation>
+    </message>
+    <message>
+        <location filename="../../layers/flood_points.py" line="30"/>
+        <source>Depth class</source>
+        <translation>积水等级</translation>
+    </message>
+    <message>
+        <location filename="../../layers/flood_points.py" line="31"/>
+        <source>Last reading</source>
+        <translation>最近读数</translation>
+    </message>
+    <message>
+        <location filename="../../layers/sites.py" line="26"/>
+        <source>Tower cranes</source>
+        <translation>塔吊</translation>
+    </message>
+    <message>
+        <location filename="../../layers/sites.py" line="27"/>
+        <source>Hoists</source>
+        <translation>施工升降机</translation>
+    </message>
+    <message>
+        <location filename="../../layers/sites.py" line="28"/>
+        <source>Gondolas</source>
+        <translation>吊篮</translation>
+    </message>
+    <message>
+        <location filename="../../layers/sites.py" line="29"/>
+        <source>Workers on site</source>
+        <translation>在场工人</translation>
+    </message>
+    <message>
+        <location filename="../../layers/sites.py" line="30"/>
+        <source>Evacuation status</source>
+        <translation>撤离状态</translation>
+    </message>
+    <message>
+        <location filename="../../layers/trees.py" line="22"/>
+        <source>Species</source>
+        <translation>树种</translation>
+    </message>
+    <message>
+        <location filename="../../layers/trees.py" line="23"/>
+        <source>Trunk diameter DBH (cm)</source>
+        <translation>胸径 DBH (厘米)</translation>
+    </message>
+    <message>
+        <location filename="../../layers/trees.py" line="24"/>
+        <source>Cross-section decayed (%)</source>
+        <translation>断面腐朽率 (%)</translation>
+    </message>
+    <message>
+        <location filename="../../layers/trees.py" line="26"/>
+        <source>Residual wall ratio t/R</source>
+        <translation>剩余壁厚比 t/R</translation>
+    </message>
+    <message>
+        <location filename="../../layers/trees.py" line="27"/>
+        <source>Risk grade</source>
+        <translation>风险等级</translation>
+    </message>
+    <message>
+        <location filename="../../layers/trees.py" line="28"/>
+        <source>Status</source>
+        <translation>养护状态</translation>
+    </message>
+    <message>
+        <location filename="../../layers/trees.py" line="29"/>
+        <source>Last inspection</source>
+        <translation>最近检查</translation>
+    </message>
+    <message>
+        <location filename="../../layers/trees.py" line="31"/>
+        <source>Street</source>
+        <translation>所在道路</translation>
+    </message>
+</context>
+<context>
+    <name>layers</name>
+    <message>
+        <location filename="../../layers/cameras.py" line="15"/>
+        <source>Cameras</source>
+        <translation>视频监控</translation>
+    </message>
+    <message>
+        <location filename="../../layers/flood_points.py" line="22"/>
+        <source>Flood points</source>
+        <translation>积水点</translation>
+    </message>
+    <message>
+        <location filename="../../layers/sites.py" line="21"/>
+        <source>Construction sites</source>
+        <translation>建筑工地</translation>
+    </message>
+    <message>
+        <location filename="../../layers/trees.py" line="20"/>
+        <source>Street trees</source>
+        <translation>行道树</translation>
+    </message>
+    <message>
+        <location filename="../../console/core/basemap_loader.py" line="22"/>
+        <source>Land</source>
+        <translation>陆地</translation>
+    </message>
+    <message>
+        <location filename="../../console/core/basemap_loader.py" line="23"/>
+        <source>Districts</source>
+        <translation>行政区</translation>
+    </message>
+    <message>
+        <location filename="../../console/core/basemap_loader.py" line="24"/>
+        <source>Shoreline</source>
+        <translation>海岸线</translation>
+    </message>
+    <message>
+        <location filename="../../console/core/basemap_loader.py" line="25"/>
+        <source>Rivers</source>
+        <translation>河流</translation>
+    </message>
+    <message>
+        <location filename="../../console/core/basemap_loader.py" line="26"/>
+        <source>Roads</source>
+        <translation>道路</translation>
+    </message>
+</context>
+<context>
+    <name>legend</name>
+    <message>
+        <location filename="../../layers/cameras.py" line="8"/>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../layers/cameras.py" line="9"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../layers/flood_points.py" line="12"/>
+        <source>No reading</source>
+        <translation>无读数</translation>
+    </message>
+    <message>
+        <location filename="../../layers/flood_points.py" line="13"/>
+        <source>Dry or minor (&lt; 15 cm)</source>
+        <translation>无积水或轻微 (&lt; 15 厘米)</translation>
+    </message>
+    <message>
+        <location filename="../../layers/flood_points.py" line="14"/>
+        <source>Ponding 15–25 cm</source>
+        <translation>积水 15–25 厘米</translation>
+    </message>
+    <message>
+        <location filename="../../layers/flood_points.py" line="15"/>
+        <source>Underpass closure 25–40 cm</source>
+        <translation>下立交封闭 25–40 厘米</translation>
+    </message>
+    <message>
+        <location filename="../../layers/flood_points.py" line="16"/>
+        <source>Road closure ≥ 40 cm</source>
+        <translation>道路封闭 ≥ 40 厘米</translation>
+    </message>
+    <message>
+        <location filename="../../layers/sites.py" line="12"/>
+        <source>Working normally</source>
+        <translation>正常施工</translation>
+    </message>
+    <message>
+        <location filename="../../layers/sites.py" line="13"/>
+        <source>Work stopped</source>
+        <translation>已停工</translation>
+    </message>
+    <message>
+        <location filename="../../layers/sites.py" line="14"/>
+        <source>Evacuating</source>
+        <translation>撤离中</translation>
+    </message>
+    <message>
+        <location filename="../../layers/sites.py" line="15"/>
+        <source>Evacuated</source>
+        <translation>已撤离</translation>
+    </message>
+    <message>
+        <location filename="../../layers/trees.py" line="11"/>
+        <source>Very high risk</source>
+        <translation>极高风险</translation>
+    </message>
+    <message>
+        <location filename="../../layers/trees.py" line="12"/>
+        <source>High risk</source>
+        <translation>高风险</translation>
+    </message>
+    <message>
+        <location filename="../../layers/trees.py" line="13"/>
+        <source>Medium risk</source>
+        <translation>中风险</translation>
+    </message>
+    <message>
+        <location filename="../../layers/trees.py" line="14"/>
+        <source>Low risk</source>
+        <translation>低风险</translation>
+    </message>
+</context>
+<context>
+    <name>values</name>
+    <message>
+        <location filename="../../layers/cameras.py" line="26"/>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../layers/cameras.py" line="26"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../layers/flood_points.py" line="36"/>
+        <source>Underpass</source>
+        <translation>下立交</translation>
+    </message>
+    <message>
+        <location filename="../../layers/flood_points.py" line="36"/>
+        <source>Road ponding spot</source>
+        <translation>道路积水点</translation>
+    </message>
+    <message>
+        <location filename="../../layers/sites.py" line="35"/>
+        <source>Building</source>
+        <translation>房建工程</translation>
+    </message>
+    <message>
+        <location filename="../../layers/sites.py" line="35"/>
+        <source>Municipal works</source>
+        <translation>市政工程</translation>
+    </message>
+    <message>
+        <location filename="../../layers/sites.py" line="36"/>
+        <source>Normal</source>
+        <translation>正常施工</translation>
+    </message>
+    <message>
+        <location filename="../../layers/sites.py" line="36"/>
+        <source>Work stopped</source>
+        <translation>已停工</translation>
+    </message>
+    <message>
+        <location filename="../../layers/sites.py" line="37"/>
+        <source>Evacuating</source>
+        <translation>撤离中</translation>
+    </message>
+    <message>
+        <location filename="../../layers/sites.py" line="37"/>
+        <source>Evacuated</source>
+        <translation>已撤离</translation>
+    </message>
+    <message>
+        <location filename="../../layers/trees.py" line="38"/>
+        <source>Very high</source>
+        <translation>极高</translation>
+    </message>
+    <message>
+        <location filename="../../layers/trees.py" line="38"/>
+        <source>High</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <location filename="../../layers/trees.py" line="38"/>
+        <source>Medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <location filename="../../layers/trees.py" line="39"/>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <location filename="../../layers/trees.py" line="40"/>
+        <source>Checked</source>
+        <translation>已检查</translation>
+    </message>
+    <message>
+        <location filename="../../layers/trees.py" line="40"/>
+        <source>Pruned</source>
+        <translation>已修剪</translation>
+    </message>
+    <message>
+        <location filename="../../layers/trees.py" line="40"/>
+        <source>Braced</source>
+        <translation>已支撑加固</translation>
+    </message>
+    <message>
+        <location filename="../../layers/trees.py" line="41"/>
+        <source>Removed</source>
+        <translation>已移除</translation>
+    </message>
+</context>
+</TS>

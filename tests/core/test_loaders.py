@@ -1,0 +1,93 @@
+"""Importing objects from files: declared coordinate systems, bad records, and what the user is told."""
+import json
+
+import numpy as np
+import pytest
+
+from console.core.crs import wgs84_to_gcj02
+from console.core.loaders import LoadError, load_objects
+from console.core.session import Session
+from console.core.store import Store
+
+HEADER = "id,lon,lat,species,dbh_cm,decay_pct,t_r,grade,status,last_inspection,district,street\n"
+
+
+def write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_csv_bad_records_are_rejected_with_line_and_reason_and_good_ones_load(tmp_path):
+    path = write(tmp_path / "trees.csv", HEADER +
+                 "TR-1,121.47,31.23,悬铃木,45,10,0.8,low,checked,2021-06-01,黄浦区,南京东路\n"
+                 "TR-2,121.47,31.23,香樟,abc,10,0.8,low,checked,,,\n"          # line 3: DBH not a number
+                 "TR-3,121.47,31.23,香樟,30,10,0.8,purple,checked,,,\n"        # line 4: unknown grade
+                 "TR-4,2.35,48.85,香樟,30,10,0.8,low,checked,,,\n"             # line 5: Paris
+                 "TR-1,121.48,31.24,香樟,30,10,0.8,low,checked,,,\n"           # line 6: duplicate id
+                 "TR-6,121.48,31.24,香樟,30,10,1.7,high,checked,,,\n"          # line 7: t/R > 1
+                 "TR-7,121.49,31.24,银杏,25,,,high,braced,,,\n")
+    events, report = load_objects(path, "trees")
+    assert report.accepted == 2 and [e.payload["id"] for e in events] == ["TR-1", "TR-7"]
+    reasons = {r.location: r.reason for r in report.rejected}
+    assert set(reasons) == {"line 3", "line 4", "line 5", "line 6", "line 7"}
+    assert "dbh_cm" in reasons["line 3"] and "not a number" in reasons["line 3"]
+    assert "purple" in reasons["line 4"]
+    assert "outside the city" in reasons["line 5"]
+    assert "duplicate" in reasons["line 6"]
+    assert "t_r" in reasons["line 7"]
+    summary = report.summary()
+    assert "trees.csv: 2 trees loaded, 5 rejected" in summary and "trees.csv, line 4" in summary
+
+
+def test_gcj02_file_is_converted_to_wgs84(tmp_path):
+    lon, lat = 121.4737, 31.2304  # People's Square, WGS84
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [float(glon), float(glat)]},
+               "properties": {"id": "FP-1", "name": "人民广场积水点", "kind": "road_spot"}}
+    path = write(tmp_path / "fp.geojson", json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    events, report = load_objects(path, "flood_points", crs="GCJ-02")
+    assert report.accepted == 1
+    assert events[0].payload["lon"] == pytest.approx(lon, abs=1e-7)
+    assert events[0].payload["lat"] == pytest.approx(lat, abs=1e-7)
+    as_wgs, _ = load_objects(path, "flood_points", crs="WGS84")  # declared wrongly: ~430 m off
+    assert abs(as_wgs[0].payload["lon"] - lon) > 0.003
+
+
+def test_geojson_polygons_become_site_footprints_and_bad_features_are_named(tmp_path):
+    ring = [[121.47, 31.23], [121.472, 31.23], [121.472, 31.232], [121.47, 31.232], [121.47, 31.23]]
+    features = [
+        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]},
+         "properties": {"id": "CS-1", "name": "工地", "evacuation_status": "normal", "tower_cranes": 2}},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [121.47, 31.23]},
+         "properties": {"id": "CS-2", "name": "点", "evacuation_status": "normal"}},
+        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]},
+         "properties": {"id": "CS-3", "name": "起重", "evacuation_status": "normal", "tower_cranes": 2.5}},
+        {"type": "Feature", "geometry": None, "properties": {"id": "CS-4"}},
+    ]
+    path = write(tmp_path / "sites.geojson", json.dumps({"type": "FeatureCollection", "features": features}))
+    events, report = load_objects(path, "construction_sites")
+    assert [e.payload["id"] for e in events] == ["CS-1"]
+    assert np.allclose(events[0].payload["footprint"], ring)
+    assert {r.location for r in report.rejected} == {"feature 1", "feature 2", "feature 3"}
+    assert "expected a Polygon" in next(r.reason for r in report.rejected if r.location == "feature 1")
+    assert "whole number" in next(r.reason for r in report.rejected if r.location == "feature 2")
+
+
+def test_whole_file_problems_raise_a_clear_error(tmp_path):
+    with pytest.raises(LoadError, match="not a GeoJSON"):
+        load_objects(write(tmp_path / "broken.geojson", "{not json"), "trees")
+    with pytest.raises(LoadError, match="header"):
+        load_objects(write(tmp_path / "noheader.csv", "a,b\n1,2\n"), "trees")
+    with pytest.raises(LoadError, match="unknown layer kind"):
+        load_objects(write(tmp_path / "x.csv", HEADER), "dragons")
+    with pytest.raises(ValueError, match="Mars"):
+        load_objects(write(tmp_path / "t.csv", HEADER + "TR-1,121.47,31.23,a,1,1,0.5,low,checked,,,\n"),
+                     "trees", crs="Mars")
+
+
+def test_importing_the_same_file_twice_changes_nothing(tmp_path):
+    path = write(tmp_path / "trees.csv", HEADER + "TR-1,121.47,31.23,悬铃木,45,10,0.8,low,checked,,,\n")
+    session = Session(Store(tmp_path / "console.db"))
+    assert len(session.ingest(load_objects(path, "trees")[0])) == 1
+    assert session.ingest(load_objects(path, "trees")[0]) == []
+    assert session.store.event_count() == 1

@@ -1,0 +1,186 @@
+"""The event log and its projections, on real SQLite files."""
+import random
+import sqlite3
+
+import pytest
+
+from console.core import events as ev
+from console.core.events import make_event
+from console.core.session import Session
+from console.core.store import SCHEMA_VERSION, Store, StoreError
+from console.core.timefmt import beijing_text, normalize_time
+from conftest import register
+
+
+def reading(sensor: str, depth: float, time: str, event_id: str | None = None):
+    return make_event(ev.FLOOD_READING, {"id": sensor, "depth_cm": depth}, time, id=event_id)
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "console.db")
+    yield s
+    s.close()
+
+
+def test_new_database_is_wal_with_current_schema(store):
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.schema_version == SCHEMA_VERSION
+    assert store.event_count() == 0
+
+
+def test_append_assigns_sequence_and_received_time(store):
+    result = store.append([register("flood_points", "FP-1", 121.47, 31.23, name="a", kind="underpass"),
+                           reading("FP-1", 12, "2021-07-25T09:00:00+08:00")])
+    assert [e.seq for e in result.events] == [1, 2]
+    assert all(e.received_time.endswith("Z") for e in result.events)
+    row = store.conn.execute("SELECT event_time FROM events WHERE seq = 2").fetchone()
+    assert row[0] == "2021-07-25T01:00:00.000Z"  # stored in UTC
+    assert beijing_text(row[0]) == "2021-07-25 09:00:00"  # shown in Beijing time
+
+
+def test_a_message_seen_twice_changes_nothing(store):
+    store.append([register("flood_points", "FP-1", 121.47, 31.23, name="a", kind="underpass")])
+    first = reading("FP-1", 30, "2021-07-25T01:00:00Z", event_id="m-1")
+    assert len(store.append([first, first]).events) == 1  # twice in one batch
+    again = store.append([reading("FP-1", 99, "2021-07-25T02:00:00Z", event_id="m-1")])
+    assert again.events == [] and again.changed == {}
+    assert store.rows("flood_points")[0]["depth_cm"] == 30
+    assert store.event_count() == 2
+
+
+def test_current_value_is_the_newest_by_event_time(store):
+    store.append([register("flood_points", "FP-1", 121.47, 31.23, name="a", kind="underpass")])
+    store.append([reading("FP-1", 30, "2021-07-25T02:00:00Z")])
+    late = store.append([reading("FP-1", 5, "2021-07-25T01:00:00Z")])  # arrives late, older
+    row = store.rows("flood_points")[0]
+    assert row["depth_cm"] == 30 and row["depth_class"] == 2
+    assert row["last_reading"] == "2021-07-25T02:00:00.000Z"
+    assert late.changed == {}
+
+
+def test_depth_classes_follow_the_configured_bounds(store):
+    store.append([register("flood_points", f"FP-{d}", 121.47, 31.23, name="a", kind="underpass")
+                  for d in (0, 14.9, 15, 25, 40)])
+    store.append([reading(f"FP-{d}", d, "2021-07-25T02:00:00Z") for d in (0, 14.9, 15, 25, 40)])
+    classes = {r["id"]: r["depth_class"] for r in store.rows("flood_points")}
+    assert classes == {"FP-0": 0, "FP-14.9": 0, "FP-15": 1, "FP-25": 2, "FP-40": 3}
+
+
+def random_history(rng: random.Random, count: int):
+    """A shuffled-in-time mix of every event type, including ones the projections must ignore."""
+    objects = [register("flood_points", f"FP-{i}", 121.4 + i / 100, 31.2, name=f"f{i}", kind="underpass")
+               for i in range(5)]
+    objects += [register("trees", f"TR-{i}", 121.4, 31.2 + i / 100, species="悬铃木", grade="low", status="checked")
+                for i in range(5)]
+    objects += [register("construction_sites", f"CS-{i}", 121.5, 31.2 + i / 100, name=f"s{i}",
+                         evacuation_status="normal") for i in range(3)]
+    objects += [register("cameras", f"CAM-{i}", 121.5, 31.3, name=f"c{i}", stream_url="rtsp://x.invalid/1")
+                for i in range(3)]
+    history = list(objects)
+    for _ in range(count):
+        hour = rng.randrange(0, 48)
+        time = f"2021-07-{24 + hour // 24}T{hour % 24:02d}:{rng.randrange(60):02d}:00Z"
+        pick = rng.randrange(6)
+        if pick == 0:
+            history.append(reading(f"FP-{rng.randrange(6)}", rng.uniform(0, 60), time))  # FP-5 is unknown
+        elif pick == 1:
+            history.append(make_event(ev.TREE_STATUS_CHANGED, {"id": f"TR-{rng.randrange(5)}",
+                                                                "status": rng.choice(["pruned", "braced"])}, time))
+        elif pick == 2:
+            history.append(make_event(ev.TREE_ASSESSED, {"id": f"TR-{rng.randrange(5)}",
+                                                          "grade": rng.choice(["high", "very_high"])}, time))
+        elif pick == 3:
+            history.append(make_event(ev.SITE_EVACUATION_CHANGED, {
+                "id": f"CS-{rng.randrange(3)}",
+                "status": rng.choice(["normal", "work_stopped", "evacuating", "evacuated"])}, time))
+        elif pick == 4:
+            history.append(make_event(ev.SITE_EVACUATION_REVERSED, {
+                "id": f"CS-{rng.randrange(3)}", "status": "normal", "by": "sup", "reason": "drill"}, time))
+        else:
+            history.append(make_event(ev.CAMERA_STATE_CHANGED, {"id": f"CAM-{rng.randrange(3)}",
+                                                                 "state": rng.choice(["online", "offline"])}, time))
+    return history
+
+
+def test_rebuild_from_the_log_equals_the_incremental_state(store):
+    rng = random.Random(7)
+    history = random_history(rng, 600)
+    position = 0
+    while position < len(history):  # batches of random size, as feeds deliver them
+        size = rng.randrange(1, 40)
+        store.append(history[position:position + size])
+        position += size
+    incremental = store.projection_state()
+    assert sum(len(rows) for rows in incremental.values()) == 16
+    store.rebuild_projections()
+    assert store.projection_state() == incremental
+    # and the state really moved: readings, statuses and evacuations were applied
+    assert any(r["depth_cm"] is not None for r in store.rows("flood_points"))
+    assert {r["status"] for r in store.rows("trees")} & {"pruned", "braced"}
+
+
+def test_evacuation_status_only_moves_forward_unless_reversed(store):
+    session = Session(store)
+    session.ingest([register("construction_sites", "CS-1", 121.5, 31.2, name="s", evacuation_status="normal")])
+    session.set_site_evacuation("CS-1", "evacuating")
+    backwards = make_event(ev.SITE_EVACUATION_CHANGED, {"id": "CS-1", "status": "work_stopped"})
+    session.ingest([backwards])  # a feed saying 'work stopped' after 'evacuating' does not move it back
+    assert store.rows("construction_sites")[0]["evacuation_status"] == "evacuating"
+    with pytest.raises(PermissionError):
+        session.set_site_evacuation("CS-1", "normal", by="duty officer")
+    reversal = session.set_site_evacuation("CS-1", "normal", by="supervisor Li", reason="false alarm",
+                                           supervisor=True)
+    assert reversal.type == ev.SITE_EVACUATION_REVERSED
+    assert store.rows("construction_sites")[0]["evacuation_status"] == "normal"
+    layer = session.layers["construction_sites"]
+    assert layer.attrs["evacuation_status"][layer.row_of("CS-1")] == "normal"
+
+
+def test_session_notifies_each_layer_once_per_batch(store):
+    session = Session(store)
+    session.ingest([register("flood_points", f"FP-{i}", 121.47, 31.23, name="a", kind="underpass")
+                    for i in range(10)])
+    calls = []
+    session.layers["flood_points"].events.changed.connect(lambda rows: calls.append(len(rows)))
+    session.ingest([reading(f"FP-{i}", 20, "2021-07-25T02:00:00Z") for i in range(10)])
+    assert calls == [10]
+    layer = session.layers["flood_points"]
+    assert set(layer.attrs["depth_class"]) == {1}
+
+
+def test_session_reopens_the_same_state(tmp_path):
+    path = tmp_path / "console.db"
+    first = Session(Store(path))
+    first.ingest([register("trees", "TR-1", 121.47, 31.23, species="香樟", grade="high", status="checked")])
+    first.store.close()
+    again = Session(Store(path))
+    layer = again.layers["trees"]
+    assert list(layer.ids) == ["TR-1"] and layer.attrs["grade"][0] == "high"
+
+
+def test_read_only_store_refuses_writes(tmp_path):
+    path = tmp_path / "console.db"
+    Store(path).close()
+    read_only = Store(path, read_only=True)
+    with pytest.raises(StoreError):
+        read_only.append([register("trees", "TR-1", 121.47, 31.23, species="a", grade="low", status="checked")])
+
+
+def test_newer_schema_and_foreign_files_are_refused_clearly(tmp_path):
+    newer = tmp_path / "newer.db"
+    conn = sqlite3.connect(newer)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer"):
+        Store(newer)
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="not a usable console database"):
+        Store(junk)
+
+
+def test_times_without_offset_are_rejected():
+    with pytest.raises(ValueError, match="timezone"):
+        normalize_time("2021-07-25T09:00:00")
+    assert normalize_time("2021-07-25T09:00:00+08:00") == "2021-07-25T01:00:00.000Z"
