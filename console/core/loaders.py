@@ -1,4 +1,4 @@
-"""Import objects from GeoJSON or CSV files as `object.registered` events.
+"""Import objects from GeoJSON, CSV or GeoPackage files as `object.registered` events.
 
 Coordinates are declared per file (WGS84, CGCS2000, GCJ-02, BD-09 or an EPSG code) and converted to WGS84.
 A bad record is rejected with the file, its line or feature index and the reason; the good ones still load.
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -63,20 +64,15 @@ class LoadError(ValueError):
 
 def load_objects(path: str | Path, kind: str, crs: str = "WGS84", event_time: str | None = None,
                  config: Config | None = None) -> tuple[list[Event], LoadReport]:
-    """Read a GeoJSON or CSV file of `kind` objects; return their events and a report."""
+    """Read a GeoJSON, CSV or GeoPackage file of `kind` objects; return their events and a report."""
     path = Path(path)
     if kind not in LAYER_BY_KIND:
         raise LoadError(f"unknown layer kind {kind!r}; expected one of {', '.join(LAYER_BY_KIND)}")
     config = config or load_config()
     layer = LAYER_BY_KIND[kind]
     report = LoadReport(file=path.name, kind=kind)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LoadError(f"{path}: cannot read ({exc})") from exc
-    reader = _csv_records if path.suffix.lower() == ".csv" else _geojson_records
     records = []
-    for item in reader(text, path, layer):
+    for item in _read_records(path, layer, crs):
         if isinstance(item, Rejection):
             report.rejected.append(item)
         else:
@@ -86,11 +82,25 @@ def load_objects(path: str | Path, kind: str, crs: str = "WGS84", event_time: st
     return events, report
 
 
+def _read_records(path: Path, layer, crs: str) -> Iterator[_Record | Rejection]:
+    suffix = path.suffix.lower()
+    if suffix == ".gpkg":
+        return _geometry_records(_gpkg_features(path, crs), path, layer)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LoadError(f"{path}: cannot read ({exc})") from exc
+    if suffix == ".csv":
+        return _csv_records(text, path, layer)
+    return _geometry_records(_geojson_features(text, path), path, layer)
+
+
 def _validated_attrs(layer, raw: dict[str, Any]) -> dict[str, Any]:
     return {spec.name: spec.coerce(raw.get(spec.name)) for spec in layer.fields}
 
 
-def _geojson_records(text: str, path: Path, layer) -> Iterator[_Record | Rejection]:
+def _geojson_features(text: str, path: Path):
+    """(location, read) per feature; read() returns its properties and shapely geometry."""
     try:
         data = json.loads(text)
         features = data["features"] if data.get("type") == "FeatureCollection" else None
@@ -98,12 +108,54 @@ def _geojson_records(text: str, path: Path, layer) -> Iterator[_Record | Rejecti
         raise LoadError(f"{path}: not a GeoJSON FeatureCollection ({exc})") from exc
     if not isinstance(features, list):
         raise LoadError(f"{path}: not a GeoJSON FeatureCollection")
-    polygons = issubclass(layer, PolygonLayer)
     for index, feature in enumerate(features):
-        where = f"feature {index}"
+        yield f"feature {index}", lambda f=feature: (f.get("properties") or {}, shape(f["geometry"]))
+
+
+# GeoPackage names the coordinate system of its geometry; these declared names agree with these srs ids.
+_GPKG_SRS_FOR = {"WGS84": {4326}, "EPSG:4326": {4326}, "CGCS2000": {4490}, "EPSG:4490": {4490},
+                 "GCJ-02": {0, 4326, 4490}, "GCJ02": {0, 4326, 4490}, "BD-09": {0, 4326, 4490},
+                 "BD09": {0, 4326, 4490}}
+
+
+def _gpkg_features(path: Path, crs: str):
+    """(location, read) per row of the GeoPackage's first feature table."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        table, column, srs_id = conn.execute(
+            "SELECT table_name, column_name, srs_id FROM gpkg_geometry_columns").fetchone()
+        cursor = conn.execute(f'SELECT * FROM "{table}"')
+    except (sqlite3.DatabaseError, TypeError) as exc:
+        raise LoadError(f"{path}: not a GeoPackage with a feature table ({exc})") from exc
+    declared = crs.strip().upper()
+    agreeing = _GPKG_SRS_FOR.get(declared, {int(declared[5:])} if declared[5:].isdigit() else set())
+    if srs_id > 0 and srs_id not in agreeing:
+        raise LoadError(f"{path}: the GeoPackage says its coordinates are EPSG:{srs_id}, but the file was "
+                        f"declared {crs}; import it with --crs EPSG:{srs_id}")
+    names = [d[0] for d in cursor.description]
+    try:
+        for index, values in enumerate(cursor, start=1):
+            row = dict(zip(names, values))
+            yield f"row {index}", lambda row=row: (row, _gpkg_geometry(row.pop(column)))
+    finally:
+        conn.close()
+
+
+def _gpkg_geometry(blob: bytes):
+    """A GeoPackage geometry blob: 'GP', version, flags, srs id, an optional envelope, then WKB."""
+    if not blob or blob[:2] != b"GP":
+        raise ValueError("geometry is not a GeoPackage geometry blob")
+    envelope = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}.get((blob[3] >> 1) & 0b111)
+    if envelope is None:
+        raise ValueError("geometry blob has an invalid envelope code")
+    return shapely.from_wkb(bytes(blob[8 + envelope:]))
+
+
+def _geometry_records(features, path: Path, layer) -> Iterator[_Record | Rejection]:
+    polygons = issubclass(layer, PolygonLayer)
+    for where, read in features:
         try:
-            props = feature.get("properties") or {}
-            geometry = shape(feature["geometry"])
+            props, geometry = read()
             footprint = None
             if polygons:
                 if geometry.geom_type == "MultiPolygon":

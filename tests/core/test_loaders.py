@@ -91,3 +91,35 @@ def test_importing_the_same_file_twice_changes_nothing(tmp_path):
     assert len(session.ingest(load_objects(path, "trees")[0])) == 1
     assert session.ingest(load_objects(path, "trees")[0]) == []
     assert session.store.event_count() == 1
+
+
+def write_geopackage(path, srs_id, rows):
+    """A minimal GeoPackage: the geometry-columns table and one feature table of points (WKB in GP blobs)."""
+    import sqlite3
+    import struct
+
+    import shapely
+
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m)")
+    conn.execute("INSERT INTO gpkg_geometry_columns VALUES ('cams', 'geom', 'POINT', ?, 0, 0)", (srs_id,))
+    conn.execute("CREATE TABLE cams (fid INTEGER PRIMARY KEY, geom BLOB, id TEXT, name TEXT, stream_url TEXT)")
+    for object_id, lon, lat in rows:
+        blob = b"GP" + bytes([0, 0b11]) + struct.pack("<i", srs_id) + struct.pack("<4d", lon, lon, lat, lat)
+        blob += shapely.to_wkb(shapely.Point(lon, lat))
+        conn.execute("INSERT INTO cams (geom, id, name, stream_url) VALUES (?, ?, ?, ?)",
+                     (blob if object_id != "bad" else b"junk", object_id, "摄像头", "rtsp://cam.invalid/1"))
+    conn.commit()
+    conn.close()
+    return path
+
+
+def test_geopackage_points_load_and_a_wrong_declared_crs_is_refused(tmp_path):
+    path = write_geopackage(tmp_path / "cams.gpkg", 4326, [("CAM-1", 121.47, 31.23), ("bad", 121.4, 31.2),
+                                                            ("CAM-3", 121.5, 31.3)])
+    events, report = load_objects(path, "cameras")
+    assert [e.payload["id"] for e in events] == ["CAM-1", "CAM-3"]
+    assert events[0].payload["lon"] == pytest.approx(121.47)
+    assert [(r.location, "GeoPackage geometry" in r.reason) for r in report.rejected] == [("row 2", True)]
+    with pytest.raises(LoadError, match="EPSG:4326.*declared EPSG:4549"):
+        load_objects(path, "cameras", crs="EPSG:4549")
