@@ -28,10 +28,13 @@ class FieldSpec:
     choices: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    default: Any = None  # what a missing value becomes (before the required check)
 
     def coerce(self, value: Any) -> Any:
         """The value in this field's type, or ValueError saying why it is not acceptable."""
         if value is None or value == "":
+            value = self.default
+        if value is None:
             if self.required:
                 raise ValueError(f"'{self.name}' is required")
             return None

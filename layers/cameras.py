@@ -18,7 +18,8 @@ class CameraLayer(PointLayer):
         FieldSpec("owner", str, QT_TRANSLATE_NOOP("fields", "Owner")),
         FieldSpec("watches", str, QT_TRANSLATE_NOOP("fields", "Watches")),
         FieldSpec("stream_url", str, QT_TRANSLATE_NOOP("fields", "Stream address"), required=True),
-        FieldSpec("state", str, QT_TRANSLATE_NOOP("fields", "State"), choices=("online", "offline")),
+        FieldSpec("state", str, QT_TRANSLATE_NOOP("fields", "State"), choices=("online", "offline"),
+                  default="online"),
     )
     style_field = "state"
     style_classes = CAMERA_CLASSES

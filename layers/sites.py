@@ -27,7 +27,8 @@ class SiteLayer(PolygonLayer):
         FieldSpec("hoists", int, QT_TRANSLATE_NOOP("fields", "Hoists"), minimum=0, maximum=100),
         FieldSpec("gondolas", int, QT_TRANSLATE_NOOP("fields", "Gondolas"), minimum=0, maximum=500),
         FieldSpec("workers", int, QT_TRANSLATE_NOOP("fields", "Workers on site"), minimum=0, maximum=100000),
-        FieldSpec("evacuation_status", str, QT_TRANSLATE_NOOP("fields", "Evacuation status"), required=True, choices=EVACUATION_ORDER),
+        FieldSpec("evacuation_status", str, QT_TRANSLATE_NOOP("fields", "Evacuation status"), required=True,
+                  choices=EVACUATION_ORDER, default="normal"),
     )
     style_field = "evacuation_status"
     style_classes = EVACUATION_CLASSES

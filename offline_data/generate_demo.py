@@ -22,37 +22,42 @@ Geometry and masks
 * Placeable land = the main polygons of the 16 districts (the uninhabited parts are left out: Jiuduansha
   shoals, the Qingcaosha reservoir, Sheshan and the Jinshan islands), minus Dianshan Lake (the closed GSHHG
   lake shore), minus the rivers: 250 m either side of the WDBII Huangpu line and 80 m either side of Suzhou
-  Creek (about half their widths plus margin), and 200 m either side of the Pudong / Puxi district border,
+  Creek (about half their widths plus margin), and 250 m either side of the Pudong / Puxi district border,
   which follows the real Huangpu centre line (the WDBII line is schematic and lies up to a few hundred
   metres off, e.g. west of the Bund). Objects on the real OSM roads are only required to be in a district,
   because OSM puts the roads where they are.
 * "Urbanisation" u(x, y) in [0, 1] drives every density. It is the largest of: a plateau over the central
-  city, 1 / (1 + (r / 7 km)^4) around People's Square (r = 7 km is about the Inner Ring, so the seven central
-  districts and Pudong's west, Lujiazui to the Inner Ring, are at u ≈ 1); a suburban band
-  0.32 / (1 + (r / 15 km)^4) (roughly the Outer Ring); Gaussian bumps for the new towns and town centres
+  city, 1 / (1 + (r / 8.5 km)^4) around People's Square (u ≈ 1 inside the Inner Ring, 0.5 at 8.5 km, about
+  the Middle Ring: the seven central districts and Pudong's west, Lujiazui to Century Park); a suburban band
+  0.32 / (1 + (r / 16 km)^4) (roughly the Outer Ring); Gaussian bumps for the new towns and town centres
   (Jiading, Songjiang, Qingpu, Nanqiao, Lingang, Xinzhuang, Zhangjiang, Chuansha ... see URBAN_CENTRES:
-  amplitude 0.2–0.5, sigma 1.5–3 km); and a rural floor of 0.035.
+  amplitude 0.12–0.5, sigma 1.5–3 km); and a rural floor of 0.035.
+* Sampling is vectorised rejection sampling (uniform candidates in metres, kept with probability equal to
+  the weight, then shapely ``contains_xy`` on the land polygon); one numpy generator per object type, all
+  spawned from the seed, so changing one generator does not reshuffle the others.
 
 Synthetic street network
 ------------------------
 Outside the OSM road extract (People's Square / the Bund), streets are straight segments whose centres are
-drawn with density ∝ u^1.2, N_STREETS of them; this gives about 9 km of street per km² in the centre
-(the OSM extract has ~13 km/km² counting both carriageways of dual roads) and ~6,500 km in total (Shanghai
-has roughly 18,000 km of roads: the demo draws the ones that matter for the demo objects). Lengths are
-log-normal with a median of 250 m in the centre growing to 800 m in rural areas (blocks are larger
-outside); orientation follows a smoothly varying grid angle (±20°) and its perpendicular, ±3°.
+drawn with density ∝ u^1.2, N_STREETS = 21,000 of them; this gives 8–10 km of street per km² in the centre
+(the OSM extract has ~13 km/km² counting both carriageways of dual roads) and ~13,000 km in total (the
+order of Shanghai's road network, about 20,000 km of urban roads and highways). Lengths are log-normal
+(σ 0.35) with a median of 250 m in the centre growing to 800 m in rural areas (blocks are larger outside),
+clipped to 120–1,500 m; orientation follows a smoothly varying grid angle (±20°) or its perpendicular, ±3°.
+The street lines themselves are not written out: they only carry the trees, cameras and flood points.
 Each street gets a real road name of its district (ROAD_NAMES, ~230 names): every name is pinned to an
 anchor point in its district (drawn by density) and a street takes the name of the nearest anchor of the
-same orientation class, so a name covers one neighbourhood, not the whole district.
+same orientation class (the second nearest for 20 % of streets), so a name covers one neighbourhood, not
+the whole district. The names are real roads of the district, but not at their real positions.
 
 Flood points (积水点) — flood_points.geojson
 -----------------------------------------
 * 700 points: 575 underpasses (下立交) and 125 road ponding spots. Domain: Shanghai has about 700 ponding
   monitors and 575 underpasses (443 monitored, 230 on video). Each gets a water-depth sensor (WS-xxxx)
   reporting every 300 s (a typical telemetry interval for such gauges).
-* Underpasses sit at street crossings (street ends, or real crossings of two named OSM roads), drawn with
-  weight u^1.1 on top of the street density (so ∝ u^2.3 overall: underpasses cluster under the elevated
-  roads and railways of the central city) and at least 300 m apart. Road spots lie along streets with weight
+* Underpasses sit at street crossings (street ends, or real at-grade crossings of two named OSM arterials,
+  primary to tertiary), drawn with weight u^1.1 on top of the street density (so ∝ u^2.3 overall:
+  underpasses cluster under the elevated roads and railways of the central city) and at least 300 m apart. Road spots lie along streets with weight
   u^0.8 (low-lying old streets and new suburban roads both pond), also 300 m apart from all flood points.
 * Names: "<street><cross street>下立交" / "<street><cross street>积水点", the cross street being a nearby
   name of the other orientation; made unique by trying further names, then a side suffix (东/西/南/北).
@@ -67,23 +72,26 @@ Street trees (行道树) — trees.csv
 * Planting: both sides of the street, spacing uniform 6–10 m (Shanghai's usual 6–8 m plus gaps), 8 ± 1 m
   from the centre line (kerb plus pavement), 7 % of slots empty (driveways, gaps). On the OSM roads a tree is
   dropped if it is within 5 m of another road line (junctions) or in the median of a dual carriageway.
-* Species (SPECIES): plane tree 悬铃木 dominates Shanghai's street trees (about a third; domain-level
-  public figure), then camphor 香樟 (about a quarter), then ginkgo, soapberry, golden-rain tree, southern
+* Species (SPECIES): plane tree 悬铃木 dominates Shanghai's street trees (about a third, the commonly
+  published figure; the project brief asks ~35 %), then camphor 香樟 (about a quarter), then ginkgo, soapberry, golden-rain tree, southern
   magnolia, privet, dawn redwood, zelkova, silk tree, elaeocarpus, hackberry. Each street has one dominant
   species (88 % of its trees, the rest replacements from the overall mix), drawn from a mix that shifts from
-  the central one (plane 60 %) to the suburban one (camphor 32 %, plane 22 %) with u.
+  the central one (plane 50 %, camphor 20 %) to the suburban one (camphor 34 %, plane 18 %) with u;
+  seed 20210725 gives plane 37 %, camphor 27 %.
 * DBH: per species range (plane 30–80 cm, camphor 15–60 cm, ...): a street-level age drawn from u (central
   streets were planted earlier) plus tree-level noise, mapped into the species range.
-* Tomography: a tree is decayed with probability species_rate × (0.3 + 0.9 × age); the decayed fraction of
+* Tomography: a tree is decayed with probability species_rate × (0.4 + age), age in 0–1 (SPECIES gives
+  the rates: plane 0.30, silk tree 0.28, camphor 0.20 ... ginkgo and dawn redwood 0.06); the decayed fraction of
   the cross-section d is Beta(1.3, 3.5) × 0.8 for decayed trees (so decay_pct is 0–80) and 0–4 % (sound
   wood, tomograph noise) otherwise. For a central cavity of radius r in a trunk of radius R, d = (r/R)^2
   and the residual wall ratio t/R = 1 − √d; an off-centre cavity leaves a thinner wall, so
   t_r = (1 − √d) × e with e ~ Beta(8, 2) for decayed trees (≈1 for sound ones), clipped to 0.05–1.0.
 * Grade (Chinese four-grade "health code" 极高/高/中/低; domain), rules in the spirit of Mattheck's
-  t/R < 0.3 warning line and ISA TRAQ: t_r < 0.3 on a tree of DBH ≥ 20 cm → very_high if t_r < 0.2 or it also
-  has a structural defect (lean, crack, root damage; 6 % of trees, more for big ones), else high;
+  t/R < 0.3 warning line and ISA TRAQ: t_r < 0.3 on a tree of DBH ≥ 20 cm → very_high if t_r < 0.22 or it also
+  has a structural defect (lean, crack, root damage: 4 % + 4 % × age of trees), else high;
   t_r < 0.3 on a small tree → medium (low consequence); 0.3 ≤ t_r < 0.5 → medium, high with a defect;
-  decay ≥ 20 % or a defect alone → medium; else low. Result ≈ 1 / 3 / 14 / 82 %.
+  decay ≥ 20 % or a defect alone → medium; else low. Result ≈ 1 / 3 / 15 / 81 % (seed 20210725:
+  1.2 / 2.9 / 14.9 / 81.0 %).
 * Status by grade (checked / pruned / braced / removed): low 97/3/0/0 %, medium 78/18/4/0 %,
   high 40/33/26/1 %, very_high 30/27/35/8 % (the high grades are pruned or braced before the wind comes;
   a handful of very high-risk trees were removed).
@@ -94,11 +102,13 @@ Street trees (行道树) — trees.csv
 Construction sites (工地) — construction_sites.geojson
 ---------------------------------------------------
 * 4,628 sites (domain: in Typhoon Co-May, 2025, all 4,628 building and municipal sites stopped work),
-  85 % building and 15 % municipal. Centres drawn with weight u^0.5 × (1 − 0.5 × central plateau): most
-  construction is in the new towns and suburbs, with redevelopment in the centre.
-* Footprints: rectangles rotated to the local street grid ± 5°, corners jittered by 2 % of a side.
+  85 % building and 15 % municipal. Centres drawn with weight u^0.9 × (1 − 0.5 × central plateau), with a
+  lower rural floor (0.012): most construction is in the new towns and the suburbs between the Middle and
+  Outer Rings, with redevelopment in the centre and little on Chongming.
+* Footprints: rectangles rotated to the local street grid ± 5°, corners jittered by up to 1.5 % of a side.
   Building sites: sides log-normal, median 140 m (σ 0.5) and aspect log-normal (σ 0.35), clipped to
-  40–400 m. Municipal works (roads, drains, metro stations) are strips 150–400 m × 40–60 m along the grid.
+  46–375 m (so the jittered sides stay within 40–400 m). Municipal works (roads, drains, metro stations)
+  are strips 150–375 m × 42–60 m along the grid.
   A site must be wholly on placeable land, cross no river line or OSM road, and overlap no other site.
 * Equipment follows a hidden stage (foundation 30 %, structure 45 %, finishing 25 %): tower cranes
   (0–6) mostly in the structure stage and by area (one per ~2 ha), hoists (0–8) follow the cranes in
@@ -111,7 +121,8 @@ Cameras — cameras.csv
 ---------------------
 * 30,000 cameras (domain: more than 30,000 video feeds on the platform): 230 at underpasses (domain:
   230 underpasses on video; 8–28 m from the flood point), 500 at construction sites (on the boundary of the
-  larger sites), 600 along the Huangpu and Suzhou Creek banks, and the rest along the street network by
+  larger sites), 600 along the Huangpu and Suzhou Creek banks (200–260 m / 40–70 m from the WDBII line, and
+  kept 250 m off the real Huangpu centre, the Pudong district border), and the rest along the street network by
   length: crossings (路口) 40 %, roads (道路) 33 %, residential compounds (小区, 40–150 m off the street)
   20 %, parks and green spaces (公园, 30–250 m off) 7 %.
 * Owners by what they watch: crossings 公安 75 / 交通 25 %; roads 公安 50 / 交通 30 / 城管 12 / 应急 8 %;
@@ -133,7 +144,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 from pyproj import Transformer
-from shapely.geometry import Polygon, mapping, shape
+from shapely.geometry import Polygon, shape
 from shapely.geometry.polygon import orient
 
 HERE = Path(__file__).resolve().parent
@@ -198,17 +209,17 @@ ROAD_NAMES = {d: tuple(names.split()) for d, names in ROAD_NAMES.items()}
 
 # species: (central-mix weight, suburban-mix weight, DBH min, DBH max (cm), decay rate)
 SPECIES = {
-    "悬铃木": (0.60, 0.22, 30, 80, 0.30),   # London plane: the old avenues of the central city
-    "香樟": (0.14, 0.32, 15, 60, 0.20),     # camphor: the most planted since the 1980s
-    "银杏": (0.07, 0.08, 12, 45, 0.06),
-    "无患子": (0.03, 0.07, 12, 35, 0.12),
-    "栾树": (0.03, 0.07, 12, 35, 0.12),
-    "广玉兰": (0.04, 0.05, 15, 40, 0.16),
+    "悬铃木": (0.50, 0.18, 30, 80, 0.30),   # London plane: the old avenues of the central city
+    "香樟": (0.20, 0.34, 15, 60, 0.20),     # camphor: the most planted since the 1980s
+    "银杏": (0.08, 0.08, 12, 45, 0.06),
+    "无患子": (0.03, 0.08, 12, 35, 0.12),
+    "栾树": (0.03, 0.08, 12, 35, 0.12),
+    "广玉兰": (0.05, 0.05, 15, 40, 0.16),
     "女贞": (0.02, 0.05, 10, 30, 0.16),
     "水杉": (0.01, 0.04, 15, 45, 0.06),
-    "榉树": (0.02, 0.04, 12, 40, 0.10),
+    "榉树": (0.03, 0.04, 12, 40, 0.10),
     "合欢": (0.01, 0.02, 12, 35, 0.28),     # short-lived, decay-prone
-    "杜英": (0.01, 0.02, 10, 30, 0.14),
+    "杜英": (0.02, 0.02, 10, 30, 0.14),
     "朴树": (0.02, 0.02, 15, 45, 0.10),
 }
 
@@ -216,6 +227,7 @@ SPECIES = {
 NO_TREE_HIGHWAYS = {"trunk", "trunk_link", "primary_link", "secondary_link", "tertiary_link", "motorway",
                     "motorway_link"}
 NO_TREE_NAME_PARTS = ("隧道", "高架", "立交")
+ARTERIALS = {"primary", "secondary", "tertiary"}
 
 CAMERA_OWNERS = {  # watches -> (owners, shares)
     "路口": (("公安", "交通"), (0.75, 0.25)),
@@ -267,6 +279,7 @@ class World:
     placeable_ll: object                   # land minus water, lon/lat, prepared
     in_district_ll: object                 # union of districts, lon/lat, prepared
     rivers_m: dict                         # name -> LineString (metres)
+    huangpu_border_m: object               # Pudong / Puxi district border = real Huangpu centre (metres)
     river_lines_m: object                  # all river centre lines incl. the district-border Huangpu
     roads: list[dict]                      # OSM roads: name, highway, line_m
     roads_box_m: tuple                     # (x0, y0, x1, y1) of the OSM extract, metres, with margin
@@ -283,8 +296,10 @@ class World:
         dfeat = features("districts.geojson")
         names = [f["properties"]["name"] for f in dfeat]
         dgeoms = [shape(f["geometry"]) for f in dfeat]
-        # main parts only: drop the uninhabited shoals, reservoir and islets (< 0.005 deg², ~50 km²)
-        main_parts = [p for g in dgeoms for p in _polygons(g) if p.area >= 0.005]
+        # main parts only: each district's largest polygon and any other of 0.005 deg² (~50 km²) or more;
+        # this drops the uninhabited Jiuduansha shoals, the Qingcaosha reservoir and the islets
+        main_parts = [p for g in dgeoms for p in _polygons(g)
+                      if p.area >= 0.005 or p.area == max(q.area for q in _polygons(g))]
         land_ll = shapely.union_all(main_parts)
 
         lakes = []
@@ -301,7 +316,7 @@ class World:
         border_m = geom_to_m(border_ll)
 
         water_m = shapely.union_all([rivers_m["黄浦江"].buffer(250), rivers_m["苏州河"].buffer(80),
-                                     border_m.buffer(200)] + [geom_to_m(p) for p in lakes])
+                                     border_m.buffer(250)] + [geom_to_m(p) for p in lakes])
         placeable_ll = land_ll.difference(geom_to_ll(water_m))
         roads = []
         for f in features("roads.geojson"):
@@ -313,7 +328,7 @@ class World:
         in_district = shapely.union_all(dgeoms)
         shapely.prepare(in_district)
         world = cls(district_names=names, district_ll=dgeoms, placeable_ll=placeable_ll,
-                    in_district_ll=in_district, rivers_m=rivers_m,
+                    in_district_ll=in_district, rivers_m=rivers_m, huangpu_border_m=border_m,
                     river_lines_m=shapely.union_all(list(rivers_m.values()) + [border_m]),
                     roads=roads, roads_box_m=(rx0 - 60, ry0 - 60, rx1 + 60, ry1 + 60),
                     bounds_m=shapely.bounds(geom_to_m(placeable_ll)))
@@ -327,17 +342,17 @@ class World:
     # --- fields
     def core(self, x, y):
         r = np.hypot(x - self.centre_m[0], y - self.centre_m[1]) / 1000.0
-        return 1.0 / (1.0 + (r / 7.0) ** 4)
+        return 1.0 / (1.0 + (r / 8.5) ** 4)
 
-    def urbanity(self, x, y):
+    def urbanity(self, x, y, floor=0.035):
         x = np.asarray(x, dtype=float)
         y = np.asarray(y, dtype=float)
         r = np.hypot(x - self.centre_m[0], y - self.centre_m[1]) / 1000.0
-        u = np.maximum(1.0 / (1.0 + (r / 7.0) ** 4), 0.32 / (1.0 + (r / 15.0) ** 4))
+        u = np.maximum(1.0 / (1.0 + (r / 8.5) ** 4), 0.32 / (1.0 + (r / 16.0) ** 4))
         for cx, cy, amp, sigma in self.urban_m:
             d2 = ((x - cx) ** 2 + (y - cy) ** 2) / (sigma * sigma)
             u = np.maximum(u, amp * np.exp(-0.5 * d2))
-        return np.maximum(u, 0.035)
+        return np.maximum(u, floor)
 
     def grid_angle(self, x, y):
         """Local street-grid orientation (radians), varying smoothly across the city."""
@@ -453,7 +468,7 @@ def make_streets(world: World, rng, anchors) -> Streets:
                 continue
             own = nearest_names(anchors, d, c, cx[idx], cy[idx], k=2)
             names[idx] = np.where(pick_second[idx], own[:, 1], own[:, 0])
-            other = nearest_names(anchors, d, 1 - c, cx[idx], cy[idx], k=4)
+            other = nearest_names(anchors, d, 1 - c, cx[idx], cy[idx], k=8)
             for j, i in enumerate(idx):
                 cross[i] = tuple(other[j])
     return Streets(cx - hx, cy - hy, cx + hx, cy + hy, length, u, district, list(names), cross)
@@ -462,8 +477,9 @@ def make_streets(world: World, rng, anchors) -> Streets:
 # -------------------------------------------------------------------------------------- OSM roads
 
 def real_road_intersections(world: World):
-    """Crossings of two differently named OSM roads: (x, y, name_a, name_b), 15 m apart at least."""
-    named = [r for r in world.roads if r["name"]]
+    """At-grade crossings of two differently named OSM surface roads, 15 m apart at least:
+    (x, y, name_a, name_b, arterial), arterial when both are primary, secondary or tertiary roads."""
+    named = [r for r in world.roads if is_surface_street(r)]
     lines = np.array([r["line_m"] for r in named], dtype=object)
     tree = shapely.STRtree(lines)
     a, b = tree.query(lines, predicate="intersects")
@@ -471,7 +487,8 @@ def real_road_intersections(world: World):
     for i, j in zip(a, b):
         if i < j and named[i]["name"] != named[j]["name"]:
             for p in _points(lines[i].intersection(lines[j])):
-                pts.append((p.x, p.y, named[i]["name"], named[j]["name"]))
+                arterial = all(r["highway"] in ARTERIALS for r in (named[i], named[j]))
+                pts.append((p.x, p.y, named[i]["name"], named[j]["name"], arterial))
     pts.sort(key=lambda t: (round(t[0], 1), round(t[1], 1), t[2], t[3]))
     if not pts:
         return []
@@ -479,6 +496,12 @@ def real_road_intersections(world: World):
     y = np.array([p[1] for p in pts])
     keep = spaced_pick(x, y, -np.arange(x.size, dtype=float), x.size, 15.0)
     return [pts[i] for i in sorted(keep)]
+
+
+def is_surface_street(road: dict) -> bool:
+    """A named OSM road at street level (not elevated, tunnel, ramp or link): where trees and crossings are."""
+    return bool(road["name"]) and road["highway"] not in NO_TREE_HIGHWAYS and \
+        not any(part in road["name"] for part in NO_TREE_NAME_PARTS)
 
 
 def _points(geometry):
@@ -495,9 +518,7 @@ def trees_on_real_roads(world: World, rng):
     """Candidate tree positions along the named surface OSM roads: x, y, road name, highway class."""
     all_lines = np.array([r["line_m"] for r in world.roads], dtype=object)
     tree_index = shapely.STRtree(all_lines)
-    eligible = [i for i, r in enumerate(world.roads)
-                if r["name"] and r["highway"] not in NO_TREE_HIGHWAYS
-                and not any(part in r["name"] for part in NO_TREE_NAME_PARTS)]
+    eligible = [i for i, r in enumerate(world.roads) if is_surface_street(r)]
     by_name: dict[str, list[int]] = {}
     for i in eligible:
         by_name.setdefault(world.roads[i]["name"], []).append(i)
@@ -631,7 +652,7 @@ def tree_attributes(rng, street_key, u):
     age = np.clip(street_age[inverse] + rng.normal(0, 0.12, n), 0.0, 1.0)
     dbh = np.round(lo[sp] + (hi[sp] - lo[sp]) * age).astype(int)
     # --- tomography
-    decayed = rng.random(n) < rate[sp] * (0.3 + 0.9 * age)
+    decayed = rng.random(n) < rate[sp] * (0.4 + 1.0 * age)
     d = np.where(decayed, rng.beta(1.3, 3.5, n) * 0.8, rng.uniform(0, 0.04, n))
     ecc = np.where(decayed, rng.beta(8, 2, n), rng.uniform(0.97, 1.0, n))
     t_r = np.clip((1 - np.sqrt(d)) * ecc, 0.05, 1.0).round(2)
@@ -644,7 +665,7 @@ def tree_attributes(rng, street_key, u):
     grade[(t_r >= 0.3) & (t_r < 0.5) & defect] = "high"
     weak = (t_r < 0.3) & (dbh >= 20)
     grade[weak] = "high"
-    grade[weak & ((t_r < 0.2) | defect)] = "very_high"
+    grade[weak & ((t_r < 0.22) | defect)] = "very_high"
     # --- status
     status = np.full(n, "checked", dtype=object)
     r = rng.random(n)
@@ -716,7 +737,9 @@ def make_flood_points(world: World, streets: Streets, intersections, rng):
     src = np.concatenate([np.arange(n), np.arange(n), -1 - np.arange(len(intersections))])
     lon, lat = to_ll(ex, ey)
     real = src < 0
-    ok = np.where(real, world.in_district(lon, lat), world.placeable(lon, lat) & ~world.in_roads_box(ex, ey))
+    arterial = np.concatenate([np.ones(2 * n, dtype=bool), [p[4] for p in intersections]])
+    ok = np.where(real, world.in_district(lon, lat) & arterial,
+                  world.placeable(lon, lat) & ~world.in_roads_box(ex, ey))
     w = world.urbanity(ex, ey) ** 1.1
     key = np.where(ok, rng.random(ex.size) ** (1.0 / w), -1.0)
     under = spaced_pick(ex, ey, key, N_FLOOD_UNDERPASS, 300.0)
@@ -737,7 +760,7 @@ def make_flood_points(world: World, streets: Streets, intersections, rng):
     for j, i in enumerate(np.concatenate([src[under], si[spot]])):
         suffix = "下立交" if kind[j] == "underpass" else "积水点"
         if i < 0:
-            _, _, a, b = intersections[-1 - i]
+            _, _, a, b, _ = intersections[-1 - i]
             name = unique_name(a, (b,), suffix, used, rng)
         else:
             name = unique_name(streets.name[i], streets.cross[i], suffix, used, rng)
@@ -763,29 +786,31 @@ def make_sites(world: World, streets: Streets, rng):
     m = int(N_SITES * 1.6)
 
     def weight(x, y):
-        return world.urbanity(x, y) ** 0.5 * (1.0 - 0.5 * world.core(x, y))
+        return world.urbanity(x, y, floor=0.012) ** 0.9 * (1.0 - 0.5 * world.core(x, y))
 
     cx, cy = world.sample(rng, m, weight)
     municipal = rng.random(m) < 0.15
-    a = np.clip(140 * np.exp(rng.normal(0, 0.5, m)), 40, 400)
-    b = np.clip(a * np.exp(rng.normal(0, 0.35, m)), 40, 400)
-    a = np.where(municipal, rng.uniform(150, 400, m), a)
-    b = np.where(municipal, rng.uniform(40, 60, m), b)
+    # sides kept within 46–375 m so that the ±1.5 % corner jitter stays within 40–400 m
+    a = np.clip(140 * np.exp(rng.normal(0, 0.5, m)), 46, 375)
+    b = np.clip(a * np.exp(rng.normal(0, 0.35, m)), 46, 375)
+    a = np.where(municipal, rng.uniform(150, 375, m), a)
+    b = np.where(municipal, rng.uniform(42, 60, m), b)
     theta = world.grid_angle(cx, cy) + np.where(municipal, rng.integers(0, 2, m) * np.pi / 2,
                                                  rng.normal(0, np.radians(5), m))
     unit = np.array([[-0.5, -0.5], [0.5, -0.5], [0.5, 0.5], [-0.5, 0.5]])       # counter-clockwise
     corners = unit[None, :, :] * np.stack([a, b], axis=1)[:, None, :]
-    corners = corners + rng.normal(0, 0.02, (m, 4, 2)) * np.stack([a, b], axis=1)[:, None, :]
+    corners = corners + rng.uniform(-0.015, 0.015, (m, 4, 2)) * np.stack([a, b], axis=1)[:, None, :]
     c, s = np.cos(theta)[:, None], np.sin(theta)[:, None]
     qx = cx[:, None] + corners[:, :, 0] * c - corners[:, :, 1] * s
     qy = cy[:, None] + corners[:, :, 0] * s + corners[:, :, 1] * c
     lon, lat = to_ll(qx.ravel(), qy.ravel())
     lon, lat = lon.reshape(m, 4), lat.reshape(m, 4)
-    ok = world.placeable(lon, lat).all(axis=1)
+    ok = world.placeable(lon, lat).all(axis=1)                    # quick test, then the whole polygon
     rings = np.concatenate([np.stack([lon, lat], axis=2), np.stack([lon[:, :1], lat[:, :1]], axis=2)], axis=1)
     polys_ll = shapely.polygons(rings)
     polys_m = shapely.polygons(np.concatenate([np.stack([qx, qy], axis=2), np.stack([qx[:, :1], qy[:, :1]], axis=2)], axis=1))
     ok &= shapely.is_valid(polys_ll)
+    ok[ok] = shapely.contains(world.placeable_ll, polys_ll[ok])
     ok &= ~shapely.intersects(polys_m, world.river_lines_m)
     road_tree = shapely.STRtree(np.array([r["line_m"] for r in world.roads], dtype=object))
     hit, _ = road_tree.query(polys_m, predicate="intersects")
@@ -802,8 +827,9 @@ def make_sites(world: World, streets: Streets, rng):
     if sel.size < N_SITES:
         raise RuntimeError(f"only {sel.size} construction sites fit")
 
-    clon, clat = to_ll(cx[sel], cy[sel])
-    district = world.district_index(clon, clat)
+    # the district is the one holding the footprint's centroid (as written, after rounding)
+    cen = shapely.centroid(polys_ll[sel])
+    district = world.district_index(shapely.get_x(cen), shapely.get_y(cen))
     rep = shapely.point_on_surface(polys_ll[sel])
     bad = district < 0
     if bad.any():
@@ -898,7 +924,7 @@ def make_cameras(world: World, streets: Streets, intersections, floods, sites, s
     # construction sites: on the boundary of the larger sites
     p = site_area / site_area.sum()
     pick = rng.choice(len(sites), N_CAM_SITE, replace=False, p=p)
-    pos = shapely.line_interpolate_point(shapely.exterior_ring(site_polys_m[pick]), rng.uniform(0, 1, pick.size),
+    pos = shapely.line_interpolate_point(shapely.get_exterior_ring(site_polys_m[pick]), rng.uniform(0, 1, pick.size),
                                          normalized=True)
     xy = shapely.get_coordinates(pos)
     own = owners_for("工地", pick.size, rng)
@@ -921,7 +947,8 @@ def make_cameras(world: World, streets: Streets, intersections, floods, sites, s
         q = shapely.get_coordinates(shapely.line_interpolate_point(line, s))[0]
         x, y = q[0] - t[1] * off, q[1] + t[0] * off
         lon, lat = to_ll(x, y)
-        if not world.in_district(lon, lat):
+        # on land, and not in the real Huangpu channel (the WDBII line can be several hundred metres off)
+        if not world.in_district(lon, lat) or world.huangpu_border_m.distance(shapely.Point(x, y)) < 250:
             continue
         d = world.district_index(np.atleast_1d(lon), np.atleast_1d(lat))[0]
         if d < 0:
@@ -933,7 +960,7 @@ def make_cameras(world: World, streets: Streets, intersections, floods, sites, s
 
     # along the street network (synthetic streets + OSM roads inside the extract)
     n_rest = N_CAMERAS - len(rows)
-    real = [(r["line_m"], r["name"]) for r in world.roads if r["name"] and r["highway"] not in ("trunk", "trunk_link")]
+    real = [(r["line_m"], r["name"]) for r in world.roads if is_surface_street(r)]
     real_len = np.array([ln.length for ln, _ in real])
     syn_len = streets.length
     all_len = np.concatenate([syn_len, real_len])
@@ -957,7 +984,7 @@ def make_cameras(world: World, streets: Streets, intersections, floods, sites, s
                         cross = [c for c in streets.cross[i] if c != streets.name[i]]
                         nm.append(f"{streets.name[i]}{cross[0] if cross else ''}路口")
                     else:
-                        x, y, a_, b_ = intersections[k - ends_syn]
+                        x, y, a_, b_, _ = intersections[k - ends_syn]
                         nm.append(f"{a_}{b_}路口")
                     cx_.append(x)
                     cy_.append(y)
@@ -1082,9 +1109,33 @@ def generate(seed: int, out_dir: Path = OUT_DIR, basemap_dir: Path = BASEMAP_DIR
                 f"rtsp://video-gw.shanghai.invalid/live/CAM-{k + 1:05d}")
                for k, (name, owner, watch) in enumerate(cam)))
     write_manifest(out_dir / "manifest.toml", seed)
+    validate(world, floods, (lon, lat, district), sites, (clon, clat))
     if verbose:
         print(f"seed {seed}: {len(floods)} flood points, {lon.size} trees, {len(sites)} construction sites, "
               f"{clon.size} cameras in {time.perf_counter() - t0:.1f} s -> {out_dir}")
+
+
+def validate(world: World, floods, trees, sites, cameras) -> None:
+    """Check what the docstring promises; a failure means the generator or the basemap is broken."""
+    def check(ok, what):
+        if not ok:
+            raise RuntimeError(f"demo data check failed: {what}")
+
+    dn = world.district_names
+    fx = np.array([f["geometry"]["coordinates"] for f in floods])
+    fd = world.district_index(fx[:, 0], fx[:, 1])
+    check(len(floods) == N_FLOOD_UNDERPASS + N_FLOOD_SPOT, "flood point count")
+    check(all(dn[d] == f["properties"]["district"] for d, f in zip(fd, floods)), "flood point districts")
+    real_box = world.in_roads_box(*to_m(fx[:, 0], fx[:, 1]))
+    check((world.placeable(fx[:, 0], fx[:, 1]) | real_box).all(), "flood points on land, off the water")
+    lon, lat, district = trees
+    check(lon.size == N_TREES and (world.district_index(lon, lat) == district).all(), "tree districts")
+    cen = shapely.centroid(np.array([shape(f["geometry"]) for f in sites], dtype=object))
+    cd = world.district_index(shapely.get_x(cen), shapely.get_y(cen))
+    check(len(sites) == N_SITES and all(dn[d] == f["properties"]["district"] for d, f in zip(cd, sites)),
+          "construction site districts")
+    clon, clat = cameras
+    check(clon.size == N_CAMERAS and world.in_district(clon, clat).all(), "cameras in a district")
 
 
 def main(argv: list[str] | None = None) -> int:

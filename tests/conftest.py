@@ -9,9 +9,6 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from console.core.events import make_event  # noqa: E402
-from console.core import events as ev  # noqa: E402
-
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
@@ -34,14 +31,3 @@ def demo_copy(demo_db, tmp_path) -> Path:
     target = tmp_path / "console.db"
     shutil.copy(demo_db, target)
     return target
-
-
-def register(layer_kind: str, object_id: str, lon: float, lat: float, /, time: str = "2021-07-20T00:00:00Z",
-             **attrs):
-    """An object.registered event for a test object."""
-    payload = {"kind": layer_kind, "id": object_id, "lon": lon, "lat": lat, "attrs": attrs}
-    if layer_kind == "construction_sites":
-        d = 0.001
-        payload["footprint"] = [[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d],
-                                [lon - d, lat - d]]
-    return make_event(ev.OBJECT_REGISTERED, payload, time)

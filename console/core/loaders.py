@@ -23,6 +23,7 @@ from . import events as ev
 from .config import Config, load_config
 from .crs import to_wgs84
 from .events import Event, content_id, make_event
+from .timefmt import normalize_time, now_utc_text
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,7 @@ def _to_events(records: list[_Record], layer, crs: str, event_time: str | None, 
     inside = config.area.contains(lon, lat) & np.isfinite(lon) & np.isfinite(lat)
     seen: set[str] = set()
     events = []
+    event_time = normalize_time(event_time) if event_time else now_utc_text()
     for record, lon_i, lat_i, ok in zip(records, lon, lat, inside):
         object_id = str(record.object_id or "").strip()
         reason = ("missing 'id'" if not object_id else

@@ -1,4 +1,4 @@
-"""The offline vector basemap drawn as one graphics item: land, districts, water, roads and labels."""
+"""The offline vector basemap: land, districts, water and roads as one item; district names as another."""
 from __future__ import annotations
 
 import pyqtgraph as pg
@@ -28,20 +28,19 @@ def _path(theme: BasemapTheme) -> QtGui.QPainterPath:
 
 
 class BasemapItem(pg.GraphicsObject):
+    visibility_changed = QtCore.Signal(str, bool)  # theme key, visible
     def __init__(self, basemap: Basemap) -> None:
         super().__init__()
         self.basemap = basemap
         self.paths = {theme.key: _path(theme) for theme in basemap.themes}
         self.hidden: set[str] = set()
-        self.label_font = QtGui.QFont()
-        self.label_font.setPointSizeF(10)
-        self.label_font.setBold(True)
         xmin, ymin, xmax, ymax = basemap.extent()
         self._bounds = QtCore.QRectF(xmin, ymin, xmax - xmin, ymax - ymin)
 
     def set_theme_visible(self, key: str, visible: bool) -> None:
         (self.hidden.discard if visible else self.hidden.add)(key)
         self.update()
+        self.visibility_changed.emit(key, visible)
 
     def boundingRect(self) -> QtCore.QRectF:
         return self._bounds
@@ -58,24 +57,37 @@ class BasemapItem(pg.GraphicsObject):
             painter.setPen(pen)
             painter.setBrush(QtGui.QColor(fill) if fill else QtCore.Qt.BrushStyle.NoBrush)
             painter.drawPath(self.paths[theme.key])
-        if "districts" not in self.hidden:
-            self._paint_labels(painter)
 
-    def _paint_labels(self, painter: QtGui.QPainter) -> None:
+
+class DistrictLabelItem(pg.GraphicsObject):
+    """District names, each drawn only when its district is wide enough on screen to hold it."""
+
+    def __init__(self, basemap: Basemap) -> None:
+        super().__init__()
+        self.labels = basemap.theme("districts").labels
+        self.font = QtGui.QFont()
+        self.font.setPointSizeF(10)
+        self.font.setBold(True)
+        xmin, ymin, xmax, ymax = basemap.extent()
+        self._bounds = QtCore.QRectF(xmin, ymin, xmax - xmin, ymax - ymin)
+
+    def boundingRect(self) -> QtCore.QRectF:
+        return self._bounds
+
+    def paint(self, painter: QtGui.QPainter, option, widget=None) -> None:
         transform = painter.transform()
         painter.save()
         painter.resetTransform()
-        painter.setFont(self.label_font)
-        metrics = QtGui.QFontMetrics(self.label_font)
-        halo = QtGui.QPen(QtGui.QColor(255, 255, 255, 210), 3)
-        for text, x, y, width in self.basemap.theme("districts").labels:
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        metrics = QtGui.QFontMetrics(self.font)
+        halo = QtGui.QPen(QtGui.QColor(255, 255, 255, 220), 3)
+        for text, x, y, width in self.labels:
             box = metrics.boundingRect(text)
             if width * transform.m11() < 1.3 * box.width():
-                continue  # only label a district wide enough on screen to hold its name
-            anchor = transform.map(QtCore.QPointF(x, y))
-            at = anchor - QtCore.QPointF(box.width() / 2, -box.height() / 4)
+                continue
+            at = transform.map(QtCore.QPointF(x, y)) - QtCore.QPointF(box.width() / 2, -box.height() / 4)
             path = QtGui.QPainterPath()
-            path.addText(at, self.label_font, text)
+            path.addText(at, self.font, text)
             painter.strokePath(path, halo)
-            painter.fillPath(path, QtGui.QColor("#5b5346"))
+            painter.fillPath(path, QtGui.QColor("#4a4338"))
         painter.restore()

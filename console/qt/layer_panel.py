@@ -61,8 +61,10 @@ class LayerPanel(QtWidgets.QTreeWidget):
         base.setExpanded(False)
         self.itemChanged.connect(self._on_item_changed)
         self.update_counts()
-        self.resizeColumnToContents(0)
-        self.header().setStretchLastSection(True)
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
 
     def update_counts(self, *_: object) -> None:
         for kind, children in self.legend_items.items():

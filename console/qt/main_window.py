@@ -28,6 +28,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.layer_panel = LayerPanel(session, self.canvas.basemap_item)
         self.search_results = QtWidgets.QListWidget()
+        self.search_results.hide()  # shown when a search finds something
         self.search_results.itemActivated.connect(self._on_result_activated)
         self.search_results.itemClicked.connect(self._on_result_activated)
         left = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
@@ -139,6 +140,7 @@ class MainWindow(QtWidgets.QMainWindow):
                 f"{layer.ids[row]}  {layer.display_name(row)}  ({translate('layers', layer.title)})")
             item.setData(QtCore.Qt.ItemDataRole.UserRole, (kind, str(layer.ids[row])))
             self.search_results.addItem(item)
+        self.search_results.setVisible(bool(hits))
         if not hits:
             self.statusBar().showMessage(self.tr("Nothing found for “%1”").replace("%1", text), 5000)
         elif len(hits) == 1:
@@ -180,10 +182,10 @@ class MainWindow(QtWidgets.QMainWindow):
         if state is not None:
             self.restoreState(state)
         else:
-            self.resizeDocks([self.layers_dock, self.identify_dock], [270, 320], QtCore.Qt.Orientation.Horizontal)
+            self.resizeDocks([self.layers_dock, self.identify_dock], [290, 300], QtCore.Qt.Orientation.Horizontal)
         box = self.settings.value("map/view")
         if box:
-            self.canvas.set_view_box(*(float(v) for v in box), padding=0)
+            self.canvas.set_view_box_when_shown(tuple(float(v) for v in box))
         for kind, layer in self.session.layers.items():
             visible = self.settings.value(f"layers/{kind}")
             if visible is not None:

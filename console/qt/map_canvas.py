@@ -11,15 +11,16 @@ from console.core.crs import mercator_to_lonlat
 from console.core.session import Session
 from layers.basemap import Basemap
 
-from .basemap_item import WATER, BasemapItem
+from .basemap_item import WATER, BasemapItem, DistrictLabelItem
 from .footprint_item import FootprintItem
 from .point_layer_item import PointLayerItem
 
 PICK_RADIUS_PX = 9
 METRES_PER_SCREEN_PIXEL = 0.0254 / 96  # a 96 dpi screen, to turn map resolution into a scale 1:n
-# Layer drawing order (bottom first) and symbol size in pixels; flood points are squares.
-POINT_STYLE = {"construction_sites": (6, True), "trees": (4, False), "cameras": (3, False),
-               "flood_points": (8, True)}
+# Layer drawing order (bottom first): symbol size in pixels, square or round, and the coarsest scale
+# (metres per pixel) at which the layer is drawn: 30,000 cameras only make sense from district scale in.
+POINT_STYLE = {"construction_sites": (6, True, None), "trees": (4, False, None), "cameras": (4, False, 30.0),
+               "flood_points": (8, True, None)}
 
 
 class MapCanvas(pg.GraphicsView):
@@ -32,6 +33,7 @@ class MapCanvas(pg.GraphicsView):
         self.session = session
         self.basemap = basemap
         self._painted = False
+        self._pending_view: tuple[float, float, float, float] | None = None
         self.view = pg.ViewBox(lockAspect=True, enableMenu=False)
         self.view.setMouseMode(pg.ViewBox.PanMode)
         # Apply the view matrix as soon as the range changes, not in the next paint: halves frame times.
@@ -42,11 +44,16 @@ class MapCanvas(pg.GraphicsView):
 
         self.basemap_item = BasemapItem(basemap)
         self.view.addItem(self.basemap_item, ignoreBounds=True)
+        self.labels = DistrictLabelItem(basemap)  # above the objects, so the city stays readable
+        self.labels.setZValue(10)
+        self.view.addItem(self.labels, ignoreBounds=True)
+        self.basemap_item.visibility_changed.connect(
+            lambda key, visible: self.labels.setVisible(visible) if key == "districts" else None)
         self.footprints = FootprintItem(session.layers["construction_sites"])
         self.view.addItem(self.footprints, ignoreBounds=True)
         self.point_items: dict[str, PointLayerItem] = {}
-        for kind, (size, square) in POINT_STYLE.items():
-            item = PointLayerItem(session.layers[kind], symbol_px=size, square=square)
+        for kind, (size, square, max_mpp) in POINT_STYLE.items():
+            item = PointLayerItem(session.layers[kind], symbol_px=size, square=square, max_metres_per_pixel=max_mpp)
             self.point_items[kind] = item
             self.view.addItem(item, ignoreBounds=True)
         self.highlight = pg.ScatterPlotItem(size=24, pen=pg.mkPen("#00bcd4", width=3), brush=None)
@@ -70,6 +77,12 @@ class MapCanvas(pg.GraphicsView):
 
     def set_view_box(self, xmin: float, ymin: float, xmax: float, ymax: float, padding: float = 0.02) -> None:
         self.view.setRange(xRange=(xmin, xmax), yRange=(ymin, ymax), padding=padding)
+
+    def set_view_box_when_shown(self, box: tuple[float, float, float, float]) -> None:
+        """Show `box` once the canvas has its final size: until the first paint, every resize re-applies
+        it, so the locked aspect ratio does not stretch a view restored before the layout settled."""
+        self._pending_view = box
+        self.set_view_box(*box, padding=0)
 
     def view_box(self) -> tuple[float, float, float, float]:
         (xmin, xmax), (ymin, ymax) = self.view.viewRange()
@@ -115,10 +128,13 @@ class MapCanvas(pg.GraphicsView):
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
+            self._pending_view = None
             QtCore.QTimer.singleShot(0, self.first_painted.emit)
 
     def resizeEvent(self, event: QtGui.QResizeEvent | None) -> None:
         super().resizeEvent(event)
+        if getattr(self, "_pending_view", None):
+            self.set_view_box(*self._pending_view, padding=0)
         if hasattr(self, "attribution"):  # pg.GraphicsView calls this once before __init__ ends
             self.attribution.move(self.width() - self.attribution.width() - 4,
                                   self.height() - self.attribution.height() - 4)

@@ -36,10 +36,12 @@ def density_rgba(counts: np.ndarray, worst: np.ndarray, colours: np.ndarray) -> 
 
 
 class PointLayerItem(pg.GraphicsObject):
-    def __init__(self, layer: PointLayer, symbol_px: float = 5.0, square: bool = False) -> None:
+    def __init__(self, layer: PointLayer, symbol_px: float = 5.0, square: bool = False,
+                 max_metres_per_pixel: float | None = None) -> None:
         super().__init__()
         self.layer = layer
         self.symbol_px = symbol_px
+        self.max_metres_per_pixel = max_metres_per_pixel  # zoomed out further, the layer is not drawn
         self.cap = QtCore.Qt.PenCapStyle.SquareCap if square else QtCore.Qt.PenCapStyle.RoundCap
         self.colours = palette(layer)
         self.pens = [self._pen(QtGui.QColor(*rgba)) for rgba in self.colours]
@@ -97,6 +99,9 @@ class PointLayerItem(pg.GraphicsObject):
         view = inverse.mapRect(QtCore.QRectF(widget.rect()))
         xmin, ymin, xmax, ymax = view.left(), view.top(), view.right(), view.bottom()
         metres_per_pixel = abs(1.0 / transform.m11())
+        if self.max_metres_per_pixel is not None and metres_per_pixel > self.max_metres_per_pixel:
+            self.regime = "hidden at this scale"
+            return
         pyramid = self.pyramid()
         many = pyramid is not None and pyramid.count_in(xmin, ymin, xmax, ymax) > SYMBOL_LIMIT
         level = pyramid.level_for(metres_per_pixel) if many else None
@@ -149,11 +154,13 @@ class PointLayerItem(pg.GraphicsObject):
         painter.drawImage(QtCore.QRectF(0, 0, width * SCREEN_BIN_PX, height * SCREEN_BIN_PX), image)
 
     def _paint_symbols(self, painter, px, py, codes, metres_per_pixel) -> None:
-        size = self.symbol_px * (1.6 if metres_per_pixel < 2 else 1.3 if metres_per_pixel < 8 else 1.0)
+        size = self.symbol_px * (1.6 if metres_per_pixel < 2 else 1.3 if metres_per_pixel < 8 else
+                                 1.0 if metres_per_pixel < 60 else 0.7)
         self.outline.setWidthF(size + 2)
+        passes = (True, False) if metres_per_pixel < 60 else (False,)  # outlines only once zoomed in
         order = [len(self.pens) - 1] + list(range(len(self.pens) - 2, -1, -1))  # unclassed, then mild→severe
         groups = [(code, np.flatnonzero(codes == (code if code < len(self.pens) - 1 else -1))) for code in order]
-        for outline_pass in (True, False):
+        for outline_pass in passes:
             for code, members in groups:
                 if not len(members):
                     continue

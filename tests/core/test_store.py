@@ -9,7 +9,7 @@ from console.core.events import make_event
 from console.core.session import Session
 from console.core.store import SCHEMA_VERSION, Store, StoreError
 from console.core.timefmt import beijing_text, normalize_time
-from conftest import register
+from helpers import register
 
 
 def reading(sensor: str, depth: float, time: str, event_id: str | None = None):

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6 import QtCore
 
@@ -25,8 +23,7 @@ def console(qtbot, demo_copy):
     app = qt_application()
     store = Store(demo_copy)
     console = ConsoleApp(app, Session(store), QtCore.QSettings(), "zh_CN")
-    window = console.window
-    qtbot.addWidget(window)
+    window = console.window  # not given to qtbot: a language switch replaces and deletes it
     window.resize(1400, 900)
     window.show()
     qtbot.waitExposed(window)
@@ -34,5 +31,3 @@ def console(qtbot, demo_copy):
     console.window.close()
     store.close()
 
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
