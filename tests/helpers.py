@@ -9,10 +9,10 @@ SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
 
 def register(layer_kind: str, object_id: str, lon: float, lat: float, /, time: str = "2021-07-20T00:00:00Z",
              **attrs):
-    """An object.registered event for a test object."""
-    payload = {"kind": layer_kind, "id": object_id, "lon": lon, "lat": lat, "attrs": attrs}
+    """An objects.registered event for one test object."""
+    entry = {"id": object_id, "lon": lon, "lat": lat, "attrs": attrs}
     if layer_kind == "construction_sites":
         d = 0.001
-        payload["footprint"] = [[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d],
-                                [lon - d, lat - d]]
-    return make_event(ev.OBJECT_REGISTERED, payload, time)
+        entry["footprint"] = [[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d],
+                              [lon - d, lat - d]]
+    return make_event(ev.OBJECTS_REGISTERED, {"kind": layer_kind, "objects": [entry]}, time)

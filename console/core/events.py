@@ -9,7 +9,7 @@ from typing import Any
 from .timefmt import normalize_time, now_utc_text
 
 # Event types the projections understand. A feed or a user action produces one of these.
-OBJECT_REGISTERED = "object.registered"  # payload: kind, id, lon, lat, attrs, [footprint]
+OBJECTS_REGISTERED = "objects.registered"  # payload: kind, objects: [{id, lon, lat, attrs, [footprint]}]
 FLOOD_READING = "flood_point.reading"  # payload: id, depth_cm
 TREE_STATUS_CHANGED = "tree.status_changed"  # payload: id, status, [note]
 TREE_ASSESSED = "tree.assessed"  # payload: id, grade, [decay_pct], [t_r]

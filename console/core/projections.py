@@ -41,15 +41,14 @@ def create_tables(conn) -> None:
 
 
 # --- handlers: (row, event, config) -> new row or None --------------------------------------------
-def _registered(row: Row | None, event: ev.Event, config: Config) -> Row | None:
-    payload = event.payload
-    layer = LAYER_BY_KIND[payload["kind"]]
-    new: Row = {"id": payload["id"], "lon": payload["lon"], "lat": payload["lat"]}
-    attrs = payload.get("attrs", {})
+def _registered(row: Row | None, change: dict, event: ev.Event, config: Config) -> Row | None:
+    layer = LAYER_BY_KIND[event.payload["kind"]]
+    new: Row = {"id": change["id"], "lon": change["lon"], "lat": change["lat"]}
+    attrs = change.get("attrs", {})
     for spec in layer.fields:
         new[spec.name] = attrs.get(spec.name)
     if issubclass(layer, PolygonLayer):
-        new["footprint"] = json.dumps(payload.get("footprint", []))
+        new["footprint"] = json.dumps(change.get("footprint", []))
     if layer.kind == "flood_points" and row is not None:
         # Re-registering a flood point (new name, say) keeps its latest reading.
         for name in ("depth_cm", "depth_class", "last_reading"):
@@ -59,29 +58,29 @@ def _registered(row: Row | None, event: ev.Event, config: Config) -> Row | None:
     return new
 
 
-def _flood_reading(row: Row | None, event: ev.Event, config: Config) -> Row | None:
+def _flood_reading(row: Row | None, change: dict, event: ev.Event, config: Config) -> Row | None:
     if row is None or (row["last_reading"] and row["last_reading"] > event.event_time):
         return None  # unknown sensor, or a late reading older than the current one
-    depth = float(event.payload["depth_cm"])
+    depth = float(change["depth_cm"])
     return {**row, "depth_cm": depth, "depth_class": depth_class(depth, config.flood.class_bounds_cm),
             "last_reading": event.event_time}
 
 
-def _tree_status(row: Row | None, event: ev.Event, config: Config) -> Row | None:
+def _tree_status(row: Row | None, change: dict, event: ev.Event, config: Config) -> Row | None:
     if row is None:
         return None
-    return {**row, "status": event.payload["status"], "last_inspection": event.event_time[:10]}
+    return {**row, "status": change["status"], "last_inspection": event.event_time[:10]}
 
 
-def _tree_assessed(row: Row | None, event: ev.Event, config: Config) -> Row | None:
+def _tree_assessed(row: Row | None, change: dict, event: ev.Event, config: Config) -> Row | None:
     if row is None:
         return None
-    updates = {k: event.payload[k] for k in ("grade", "decay_pct", "t_r") if k in event.payload}
+    updates = {k: change[k] for k in ("grade", "decay_pct", "t_r") if k in change}
     return {**row, **updates, "last_inspection": event.event_time[:10]}
 
 
-def _site_evacuation(row: Row | None, event: ev.Event, config: Config) -> Row | None:
-    status = event.payload["status"]
+def _site_evacuation(row: Row | None, change: dict, event: ev.Event, config: Config) -> Row | None:
+    status = change["status"]
     if row is None or status not in EVACUATION_ORDER:
         return None
     if event.type == ev.SITE_EVACUATION_CHANGED and not is_forward(row["evacuation_status"], status):
@@ -89,22 +88,30 @@ def _site_evacuation(row: Row | None, event: ev.Event, config: Config) -> Row | 
     return {**row, "evacuation_status": status}
 
 
-def _camera_state(row: Row | None, event: ev.Event, config: Config) -> Row | None:
+def _camera_state(row: Row | None, change: dict, event: ev.Event, config: Config) -> Row | None:
     if row is None:
         return None
-    return {**row, "state": event.payload["state"]}
+    return {**row, "state": change["state"]}
 
 
-HANDLERS: dict[str, tuple[Callable[[ev.Event], str], Callable[..., Row | None]]] = {
-    # event type: (which table it touches, handler)
-    ev.OBJECT_REGISTERED: (lambda e: e.payload["kind"], _registered),
-    ev.FLOOD_READING: (lambda e: "flood_points", _flood_reading),
-    ev.TREE_STATUS_CHANGED: (lambda e: "trees", _tree_status),
-    ev.TREE_ASSESSED: (lambda e: "trees", _tree_assessed),
-    ev.SITE_EVACUATION_CHANGED: (lambda e: "construction_sites", _site_evacuation),
-    ev.SITE_EVACUATION_REVERSED: (lambda e: "construction_sites", _site_evacuation),
-    ev.CAMERA_STATE_CHANGED: (lambda e: "cameras", _camera_state),
+HANDLERS: dict[str, tuple[str | None, Callable[..., Row | None]]] = {
+    # event type: (the table it touches, or None for the payload's 'kind'; handler)
+    ev.OBJECTS_REGISTERED: (None, _registered),
+    ev.FLOOD_READING: ("flood_points", _flood_reading),
+    ev.TREE_STATUS_CHANGED: ("trees", _tree_status),
+    ev.TREE_ASSESSED: ("trees", _tree_assessed),
+    ev.SITE_EVACUATION_CHANGED: ("construction_sites", _site_evacuation),
+    ev.SITE_EVACUATION_REVERSED: ("construction_sites", _site_evacuation),
+    ev.CAMERA_STATE_CHANGED: ("cameras", _camera_state),
 }
+
+
+def changes(event: ev.Event) -> list[tuple[str, dict]]:
+    """The (table, change) pairs of an event: one per object it touches (many for a registration)."""
+    table, _ = HANDLERS[event.type]
+    if event.type == ev.OBJECTS_REGISTERED:
+        return [(event.payload["kind"], item) for item in event.payload["objects"]]
+    return [(table, event.payload)]
 
 
 class Projector:
@@ -117,15 +124,16 @@ class Projector:
 
     def apply(self, events: Iterable[ev.Event]) -> dict[str, list[Row]]:
         """Apply events in order; write and return the rows that changed, per table."""
-        targets = [(e, HANDLERS[e.type][0](e), HANDLERS[e.type][1]) for e in events if e.type in HANDLERS]
+        targets = [(event, table, change, HANDLERS[event.type][1])
+                   for event in events if event.type in HANDLERS for table, change in changes(event)]
         ids_by_table: dict[str, set[str]] = {}
-        for event, table, _ in targets:
-            ids_by_table.setdefault(table, set()).add(event.payload["id"])
+        for _, table, change, _ in targets:
+            ids_by_table.setdefault(table, set()).add(change["id"])
         state = self._load(ids_by_table)
         changed: dict[str, dict[str, Row]] = {}
-        for event, table, handler in targets:
-            object_id = event.payload["id"]
-            new = handler(state[table].get(object_id), event, self.config)
+        for event, table, change, handler in targets:
+            object_id = change["id"]
+            new = handler(state[table].get(object_id), change, event, self.config)
             if new is not None:
                 new["updated_seq"], new["updated_time"] = event.seq, event.event_time
                 state[table][object_id] = new

@@ -22,9 +22,9 @@ from console.core.store import Store
 store = Store(sys.argv[1])
 start = int(sys.argv[2])
 if start == 0:
-    store.append([make_event(ev.OBJECT_REGISTERED, {{"kind": "flood_points", "id": f"FP-{{i}}", "lon": 121.4,
-                  "lat": 31.2, "attrs": {{"name": "p", "kind": "underpass"}}}}, "2021-07-20T00:00:00Z",
-                  id=f"reg-{{i}}") for i in range(50)])
+    store.append([make_event(ev.OBJECTS_REGISTERED, {{"kind": "flood_points", "objects": [
+        {{"id": f"FP-{{i}}", "lon": 121.4, "lat": 31.2, "attrs": {{"name": "p", "kind": "underpass"}}}}
+        for i in range(50)]}}, "2021-07-20T00:00:00Z", id="registration")])
     print("registered", flush=True)
 batch = start
 while True:

@@ -12,6 +12,11 @@ from console.core.store import Store
 HEADER = "id,lon,lat,species,dbh_cm,decay_pct,t_r,grade,status,last_inspection,district,street\n"
 
 
+def registered(events):
+    """The object entries of registration events, in order."""
+    return [entry for event in events for entry in event.payload["objects"]]
+
+
 def write(path, text):
     path.write_text(text, encoding="utf-8")
     return path
@@ -27,7 +32,7 @@ def test_csv_bad_records_are_rejected_with_line_and_reason_and_good_ones_load(tm
                  "TR-6,121.48,31.24,香樟,30,10,1.7,high,checked,,,\n"          # line 7: t/R > 1
                  "TR-7,121.49,31.24,银杏,25,,,high,braced,,,\n")
     events, report = load_objects(path, "trees")
-    assert report.accepted == 2 and [e.payload["id"] for e in events] == ["TR-1", "TR-7"]
+    assert report.accepted == 2 and [o["id"] for o in registered(events)] == ["TR-1", "TR-7"]
     reasons = {r.location: r.reason for r in report.rejected}
     assert set(reasons) == {"line 3", "line 4", "line 5", "line 6", "line 7"}
     assert "dbh_cm" in reasons["line 3"] and "not a number" in reasons["line 3"]
@@ -47,10 +52,10 @@ def test_gcj02_file_is_converted_to_wgs84(tmp_path):
     path = write(tmp_path / "fp.geojson", json.dumps({"type": "FeatureCollection", "features": [feature]}))
     events, report = load_objects(path, "flood_points", crs="GCJ-02")
     assert report.accepted == 1
-    assert events[0].payload["lon"] == pytest.approx(lon, abs=1e-7)
-    assert events[0].payload["lat"] == pytest.approx(lat, abs=1e-7)
+    assert registered(events)[0]["lon"] == pytest.approx(lon, abs=1e-7)
+    assert registered(events)[0]["lat"] == pytest.approx(lat, abs=1e-7)
     as_wgs, _ = load_objects(path, "flood_points", crs="WGS84")  # declared wrongly: ~430 m off
-    assert abs(as_wgs[0].payload["lon"] - lon) > 0.003
+    assert abs(registered(as_wgs)[0]["lon"] - lon) > 0.003
 
 
 def test_geojson_polygons_become_site_footprints_and_bad_features_are_named(tmp_path):
@@ -66,8 +71,8 @@ def test_geojson_polygons_become_site_footprints_and_bad_features_are_named(tmp_
     ]
     path = write(tmp_path / "sites.geojson", json.dumps({"type": "FeatureCollection", "features": features}))
     events, report = load_objects(path, "construction_sites")
-    assert [e.payload["id"] for e in events] == ["CS-1"]
-    assert np.allclose(events[0].payload["footprint"], ring)
+    assert [o["id"] for o in registered(events)] == ["CS-1"]
+    assert np.allclose(registered(events)[0]["footprint"], ring)
     assert {r.location for r in report.rejected} == {"feature 1", "feature 2", "feature 3"}
     assert "expected a Polygon" in next(r.reason for r in report.rejected if r.location == "feature 1")
     assert "whole number" in next(r.reason for r in report.rejected if r.location == "feature 2")
@@ -89,6 +94,7 @@ def test_importing_the_same_file_twice_changes_nothing(tmp_path):
     path = write(tmp_path / "trees.csv", HEADER + "TR-1,121.47,31.23,悬铃木,45,10,0.8,low,checked,,,\n")
     session = Session(Store(tmp_path / "console.db"))
     assert len(session.ingest(load_objects(path, "trees")[0])) == 1
+    assert len(session.layers["trees"]) == 1
     assert session.ingest(load_objects(path, "trees")[0]) == []
     assert session.store.event_count() == 1
 
@@ -118,8 +124,17 @@ def test_geopackage_points_load_and_a_wrong_declared_crs_is_refused(tmp_path):
     path = write_geopackage(tmp_path / "cams.gpkg", 4326, [("CAM-1", 121.47, 31.23), ("bad", 121.4, 31.2),
                                                             ("CAM-3", 121.5, 31.3)])
     events, report = load_objects(path, "cameras")
-    assert [e.payload["id"] for e in events] == ["CAM-1", "CAM-3"]
-    assert events[0].payload["lon"] == pytest.approx(121.47)
+    assert [o["id"] for o in registered(events)] == ["CAM-1", "CAM-3"]
+    assert registered(events)[0]["lon"] == pytest.approx(121.47)
     assert [(r.location, "GeoPackage geometry" in r.reason) for r in report.rejected] == [("row 2", True)]
     with pytest.raises(LoadError, match="EPSG:4326.*declared EPSG:4549"):
         load_objects(path, "cameras", crs="EPSG:4549")
+
+
+def test_a_large_file_becomes_a_few_registration_events(tmp_path):
+    rows = "".join(f"TR-{i},121.4{i % 10},31.2{i % 7},悬铃木,45,10,0.8,low,checked,,,\n" for i in range(12_001))
+    events, report = load_objects(write(tmp_path / "trees.csv", HEADER + rows), "trees")
+    assert report.accepted == 12_001 and len(events) == 3
+    session = Session(Store(tmp_path / "console.db"))
+    session.ingest(events)
+    assert len(session.layers["trees"]) == 12_001
