@@ -18,32 +18,63 @@ class DensityLevel:
     worst: np.ndarray  # (n, n) int16: lowest style code in the cell, `n_classes` where empty or unclassed
 
 
+def class_index(codes: np.ndarray, n_classes: int) -> np.ndarray:
+    """Style codes with unclassed (-1) as `n_classes`: a minimum then picks the most severe class and a
+    palette with one row per class plus one for unclassed gives the colour."""
+    return np.where(codes < 0, n_classes, codes).astype(np.int16)
+
+
+def default_finest(n_points: int) -> int:
+    """A finest grid that suits the point count: small layers build in a few ms, 1M points keep detail."""
+    return 1024 if n_points < 100_000 else 2048 if n_points < 400_000 else 4096
+
+
 class DensityPyramid:
     def __init__(self, x: np.ndarray, y: np.ndarray, codes: np.ndarray, n_classes: int,
-                 finest: int = 2048, coarsest: int = 32) -> None:
+                 finest: int | None = None, coarsest: int = 32) -> None:
         self.n_classes = n_classes
+        finest = finest or default_finest(len(x))
         span = max(float(np.ptp(x)), float(np.ptp(y)), 1.0) * 1.0001  # square grid over the layer extent
         self.x0, self.y0 = float(x.min()), float(y.min())
         cell = span / finest
         ix = np.minimum(((x - self.x0) / cell).astype(np.intp), finest - 1)
         iy = np.minimum(((y - self.y0) / cell).astype(np.intp), finest - 1)
-        flat = iy * finest + ix
-        counts = np.bincount(flat, minlength=finest * finest).astype(np.uint32).reshape(finest, finest)
+        self.cells = iy * finest + ix  # each point's finest cell, to restyle points without a rebuild
+        counts = np.bincount(self.cells, minlength=finest * finest).astype(np.uint32).reshape(finest, finest)
         worst = np.full(finest * finest, n_classes, dtype=np.int16)
-        codes = np.where(codes < 0, n_classes, codes)
-        for code in range(n_classes - 1, -1, -1):  # lower codes overwrite: the most severe wins
-            present = np.bincount(flat[codes == code], minlength=finest * finest) > 0
-            worst[present] = code
+        np.minimum.at(worst, self.cells, class_index(codes, n_classes))
         self.levels = [DensityLevel(cell, counts, worst.reshape(finest, finest))]
         while self.levels[-1].counts.shape[0] > coarsest:
             self.levels.append(self._halve(self.levels[-1]))
 
     @staticmethod
     def _halve(level: DensityLevel) -> DensityLevel:
-        n = level.counts.shape[0] // 2
-        counts = level.counts.reshape(n, 2, n, 2).sum(axis=(1, 3), dtype=np.uint32)
-        worst = level.worst.reshape(n, 2, n, 2).min(axis=(1, 3))
+        # Strided quarters, not reshape(n, 2, n, 2).sum(axis=(1, 3)): ten times faster, same result.
+        c, w = level.counts, level.worst
+        counts = c[0::2, 0::2] + c[1::2, 0::2] + c[0::2, 1::2] + c[1::2, 1::2]
+        worst = np.minimum(np.minimum(w[0::2, 0::2], w[1::2, 0::2]), np.minimum(w[0::2, 1::2], w[1::2, 1::2]))
         return DensityLevel(level.cell * 2, counts, worst)
+
+    def restyle(self, rows: np.ndarray, codes: np.ndarray) -> np.ndarray:
+        """Points `rows` changed class but none moved: recompute the worst class of their cells on every
+        level from the points in them. `codes` holds every point's current code. Returns the touched
+        finest cells (flat indices), so that the caller can redraw just those."""
+        n = self.levels[0].worst.shape[0]
+        touched = np.unique(self.cells[rows])
+        hit = np.zeros(n * n, dtype=bool)
+        hit[touched] = True
+        members = np.flatnonzero(hit[self.cells])  # every point sharing a cell with a changed one
+        worst = self.levels[0].worst.reshape(-1)
+        worst[touched] = self.n_classes
+        np.minimum.at(worst, self.cells[members], class_index(codes[members], self.n_classes))
+        r, c = np.divmod(touched, n)
+        for child, level in zip(self.levels, self.levels[1:]):
+            n //= 2
+            r, c = np.divmod(np.unique(r // 2 * n + c // 2), n)
+            w = child.worst
+            level.worst[r, c] = np.minimum(np.minimum(w[2 * r, 2 * c], w[2 * r + 1, 2 * c]),
+                                           np.minimum(w[2 * r, 2 * c + 1], w[2 * r + 1, 2 * c + 1]))
+        return touched
 
     def level_for(self, metres_per_pixel: float) -> int | None:
         """The finest level whose cells are at least a device pixel; None when even the finest cell

@@ -9,7 +9,7 @@ KINDS = ("underpass", "road_spot")
 # Depth classes; the bounds between them come from configuration (resources/config/thresholds.toml).
 NO_READING = -1
 DEPTH_CLASSES = (
-    StyleClass(NO_READING, QT_TRANSLATE_NOOP("legend", "No reading"), "#9aa5b1"),
+    StyleClass(NO_READING, QT_TRANSLATE_NOOP("legend", "No reading"), "#ffffff"),
     StyleClass(0, QT_TRANSLATE_NOOP("legend", "Dry or minor (< 15 cm)"), "#2e86de"),
     StyleClass(1, QT_TRANSLATE_NOOP("legend", "Ponding 15–25 cm"), "#f6c343"),
     StyleClass(2, QT_TRANSLATE_NOOP("legend", "Underpass closure 25–40 cm"), "#f0932b"),

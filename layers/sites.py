@@ -9,7 +9,7 @@ EVACUATION_ORDER = ("normal", "work_stopped", "evacuating", "evacuated")
 SITE_KINDS = ("building", "municipal")
 
 EVACUATION_CLASSES = (
-    StyleClass("normal", QT_TRANSLATE_NOOP("legend", "Working normally"), "#5d6d7e"),
+    StyleClass("normal", QT_TRANSLATE_NOOP("legend", "Working normally"), "#a1887f"),
     StyleClass("work_stopped", QT_TRANSLATE_NOOP("legend", "Work stopped"), "#f1c40f"),
     StyleClass("evacuating", QT_TRANSLATE_NOOP("legend", "Evacuating"), "#e67e22"),
     StyleClass("evacuated", QT_TRANSLATE_NOOP("legend", "Evacuated"), "#8e44ad"),

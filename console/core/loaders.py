@@ -237,4 +237,6 @@ def _to_objects(records: list[_Record], layer, crs: str, config: Config, report:
 
 
 def _reason(exc: Exception) -> str:
-    return str(exc).strip("'\"") or type(exc).__name__
+    if isinstance(exc, KeyError):  # str() of a KeyError is just the quoted key
+        return f"missing {exc.args[0]!r}"
+    return str(exc) or type(exc).__name__

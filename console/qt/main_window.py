@@ -8,6 +8,7 @@ from layers.basemap import Basemap
 
 from .i18n import translate
 from .identify_panel import IdentifyPanel
+from .import_dialog import ImportDialog
 from .layer_panel import ORDER, LayerPanel
 from .map_canvas import MapCanvas
 
@@ -81,6 +82,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.addAction(self.tr("&Import data…"), lambda: ImportDialog(self.session, self).open(),
+                            QtGui.QKeySequence("Ctrl+I"))
         file_menu.addAction(self.tr("&Quit"), self.close, QtGui.QKeySequence.StandardKey.Quit)
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         view_menu.addAction(self.full_extent_action)

@@ -20,6 +20,65 @@
     </message>
 </context>
 <context>
+    <name>ImportDialog</name>
+    <message>
+        <location filename="../../console/qt/import_dialog.py" line="21"/>
+        <location filename="../../console/qt/import_dialog.py" line="52"/>
+        <source>Import data</source>
+        <translation>导入数据</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/import_dialog.py" line="26"/>
+        <source>GeoJSON, CSV or GeoPackage file</source>
+        <translation>GeoJSON、CSV 或 GeoPackage 文件</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/import_dialog.py" line="27"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/import_dialog.py" line="35"/>
+        <source>The coordinate system the file is in; GCJ-02 for Amap or Tencent data, BD-09 for Baidu; any EPSG:n</source>
+        <translation>文件所用坐标系：高德、腾讯数据为 GCJ-02，百度为 BD-09；也可填 EPSG:n</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/import_dialog.py" line="38"/>
+        <source>Layer</source>
+        <translation>图层</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/import_dialog.py" line="39"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/import_dialog.py" line="40"/>
+        <source>Coordinate system</source>
+        <translation>坐标系</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/import_dialog.py" line="52"/>
+        <source>Data files (*.geojson *.json *.csv *.gpkg)</source>
+        <translation>数据文件 (*.geojson *.json *.csv *.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/import_dialog.py" line="67"/>
+        <source>Cannot import</source>
+        <translation>无法导入</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/import_dialog.py" line="71"/>
+        <source>Import finished</source>
+        <translation>导入完成</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/import_dialog.py" line="72"/>
+        <source>%1: %2 objects loaded, %3 rejected.</source>
+        <translation>%1：已导入 %2 个对象，拒绝 %3 条。</translation>
+    </message>
+</context>
+<context>
     <name>LayerPanel</name>
     <message>
         <location filename="../../console/qt/layer_panel.py" line="55"/>
@@ -30,102 +89,107 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/qt/main_window.py" line="25"/>
+        <location filename="../../console/qt/main_window.py" line="26"/>
         <source>Emergency Command Console — Shanghai</source>
         <translation>应急指挥控制台 — 上海</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="37"/>
+        <location filename="../../console/qt/main_window.py" line="39"/>
         <source>Layers and legend</source>
         <translation>图层与图例</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="40"/>
+        <location filename="../../console/qt/main_window.py" line="42"/>
         <source>Attributes</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="59"/>
+        <location filename="../../console/qt/main_window.py" line="61"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="61"/>
+        <location filename="../../console/qt/main_window.py" line="63"/>
         <source>Whole city</source>
         <translation>全市</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="63"/>
+        <location filename="../../console/qt/main_window.py" line="65"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="64"/>
+        <location filename="../../console/qt/main_window.py" line="66"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="67"/>
+        <location filename="../../console/qt/main_window.py" line="69"/>
         <source>Zoom to district…</source>
         <translation>缩放到区…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="74"/>
+        <location filename="../../console/qt/main_window.py" line="76"/>
         <source>Search by name or ID (Enter)</source>
         <translation>按名称或编号搜索（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="82"/>
+        <location filename="../../console/qt/main_window.py" line="84"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="83"/>
+        <location filename="../../console/qt/main_window.py" line="85"/>
+        <source>&amp;Import data…</source>
+        <translation>导入数据(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="87"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="84"/>
+        <location filename="../../console/qt/main_window.py" line="88"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="88"/>
+        <location filename="../../console/qt/main_window.py" line="92"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="98"/>
+        <location filename="../../console/qt/main_window.py" line="102"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="99"/>
+        <location filename="../../console/qt/main_window.py" line="103"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="114"/>
+        <location filename="../../console/qt/main_window.py" line="118"/>
         <source>Lon %1, Lat %2</source>
         <translation>经度 %1，纬度 %2</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="117"/>
+        <location filename="../../console/qt/main_window.py" line="121"/>
         <source>Scale 1:%1</source>
         <translation>比例尺 1:%1</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="143"/>
+        <location filename="../../console/qt/main_window.py" line="148"/>
         <source>Nothing found for “%1”</source>
         <translation>未找到“%1”</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="168"/>
+        <location filename="../../console/qt/main_window.py" line="173"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="169"/>
+        <location filename="../../console/qt/main_window.py" line="174"/>
         <source>Emergency Command Console
 One live picture of the city for typhoons and rainstorms.</source>
         <translation>应急指挥控制台
@@ -394,12 +458,12 @@ One live picture of the city for typhoons and rainstorms.</source>
 <context>
     <name>values</name>
     <message>
-        <location filename="../../layers/cameras.py" line="26"/>
+        <location filename="../../layers/cameras.py" line="27"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../layers/cameras.py" line="26"/>
+        <location filename="../../layers/cameras.py" line="27"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
@@ -414,32 +478,32 @@ One live picture of the city for typhoons and rainstorms.</source>
         <translation>道路积水点</translation>
     </message>
     <message>
-        <location filename="../../layers/sites.py" line="35"/>
+        <location filename="../../layers/sites.py" line="36"/>
         <source>Building</source>
         <translation>房建工程</translation>
     </message>
     <message>
-        <location filename="../../layers/sites.py" line="35"/>
+        <location filename="../../layers/sites.py" line="36"/>
         <source>Municipal works</source>
         <translation>市政工程</translation>
     </message>
     <message>
-        <location filename="../../layers/sites.py" line="36"/>
+        <location filename="../../layers/sites.py" line="37"/>
         <source>Normal</source>
         <translation>正常施工</translation>
     </message>
     <message>
-        <location filename="../../layers/sites.py" line="36"/>
+        <location filename="../../layers/sites.py" line="37"/>
         <source>Work stopped</source>
         <translation>已停工</translation>
     </message>
     <message>
-        <location filename="../../layers/sites.py" line="37"/>
+        <location filename="../../layers/sites.py" line="38"/>
         <source>Evacuating</source>
         <translation>撤离中</translation>
     </message>
     <message>
-        <location filename="../../layers/sites.py" line="37"/>
+        <location filename="../../layers/sites.py" line="38"/>
         <source>Evacuated</source>
         <translation>已撤离</translation>
     </message>

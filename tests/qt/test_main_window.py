@@ -162,3 +162,19 @@ def test_qt_calls_do_not_leak_references_to_none(qapp):
     for _ in range(10_000):
         QtWidgets.QApplication.processEvents()
     assert sys.getrefcount(None) >= before - 100
+
+
+def test_import_dialog_loads_good_records_and_lists_bad_ones(console, qtbot, tmp_path):
+    from console.qt.import_dialog import ImportDialog
+
+    path = tmp_path / "cams.csv"
+    path.write_text("id,lon,lat,name,owner,watches,stream_url\n"
+                    "CAM-NEW-1,121.47,31.23,新摄像头,公安,路口,rtsp://cam.invalid/1\n"
+                    "CAM-NEW-2,121.47,31.23,坏记录,公安,路口,\n", encoding="utf-8")
+    dialog = ImportDialog(console.session)
+    qtbot.addWidget(dialog)
+    report = dialog.import_file(str(path), "cameras", "WGS84")
+    assert report.accepted == 1 and report.rejected[0].location == "line 3"
+    assert "stream_url" in report.rejected[0].reason
+    assert console.session.layers["cameras"].row_of("CAM-NEW-1") is not None
+    assert console.window.layer_panel.layer_items["cameras"].text(1) == "30,001"

@@ -1,0 +1,48 @@
+"""The headless command-line commands, run as a user would: `python main.py ...` in a subprocess."""
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HEADER = "id,lon,lat,species,dbh_cm,decay_pct,t_r,grade,status,last_inspection,district,street\n"
+
+
+def run(*args):
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+
+
+def test_import_info_and_rebuild(tmp_path):
+    db = tmp_path / "console.db"
+    trees = tmp_path / "trees.csv"
+    trees.write_text(HEADER + "TR-1,121.47,31.23,悬铃木,45,10,0.8,low,checked,,,\n"
+                              "TR-2,121.47,31.23,香樟,45,10,0.8,purple,checked,,,\n", encoding="utf-8")
+    result = run("--db", str(db), "import", "trees", str(trees))
+    assert result.returncode == 0, result.stderr
+    assert "trees.csv: 1 trees loaded, 1 rejected" in result.stdout
+    assert "trees.csv, line 3: 'grade' is 'purple'" in result.stdout
+    info = run("--db", str(db), "info")
+    assert "schema 1, 1 events" in info.stdout and "trees: 1" in info.stdout
+    rebuilt = run("--db", str(db), "rebuild")
+    assert rebuilt.returncode == 0 and "rebuilt the projections from 1 events" in rebuilt.stdout
+
+
+def test_bad_input_is_reported_without_a_traceback(tmp_path):
+    db = tmp_path / "console.db"
+    missing = run("--db", str(db), "import", "trees", str(tmp_path / "nope.csv"))
+    assert missing.returncode == 2 and "cannot read" in missing.stderr and "Traceback" not in missing.stderr
+    wrong_crs = tmp_path / "t.csv"
+    wrong_crs.write_text(HEADER + "TR-1,121.47,31.23,a,1,1,0.5,low,checked,,,\n", encoding="utf-8")
+    crs = run("--db", str(db), "import", "trees", str(wrong_crs), "--crs", "Mars")
+    assert crs.returncode == 2 and "Mars" in crs.stderr and "Traceback" not in crs.stderr
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database" * 200)
+    opened = run("--db", str(junk), "info")
+    assert opened.returncode == 2 and "not a usable console database" in opened.stderr
+
+
+def test_help_lists_every_command():
+    result = run("--help")
+    assert result.returncode == 0
+    for word in ("import", "rebuild", "info", "--db", "--lang", "--no-demo"):
+        assert word in result.stdout
