@@ -1,8 +1,8 @@
 """Video cameras: position, owner, what each one watches and its stream address."""
 from __future__ import annotations
 
-from .i18n import QT_TRANSLATE_NOOP
 from .base import FieldSpec, PointLayer, StyleClass
+from .i18n import QT_TRANSLATE_NOOP
 
 CAMERA_CLASSES = (
     StyleClass("online", QT_TRANSLATE_NOOP("legend", "Online"), "#34495e"),
@@ -24,4 +24,9 @@ class CameraLayer(PointLayer):
     style_field = "state"
     style_classes = CAMERA_CLASSES
     search_fields = ("name", "watches")
-    value_labels = {"state": {"online": QT_TRANSLATE_NOOP("values", "Online"), "offline": QT_TRANSLATE_NOOP("values", "Offline")}}
+    value_labels = {
+        "state": {
+            "online": QT_TRANSLATE_NOOP("values", "Online"),
+            "offline": QT_TRANSLATE_NOOP("values", "Offline"),
+        },
+    }

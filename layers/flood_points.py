@@ -1,8 +1,8 @@
 """Flood points (积水点): road ponding spots and underpasses (下立交) with water-depth sensors."""
 from __future__ import annotations
 
-from .i18n import QT_TRANSLATE_NOOP
 from .base import FieldSpec, PointLayer, StyleClass
+from .i18n import QT_TRANSLATE_NOOP
 
 KINDS = ("underpass", "road_spot")
 
@@ -25,7 +25,8 @@ class FloodPointLayer(PointLayer):
         FieldSpec("kind", str, QT_TRANSLATE_NOOP("fields", "Kind"), required=True, choices=KINDS),
         FieldSpec("district", str, QT_TRANSLATE_NOOP("fields", "District")),
         FieldSpec("sensor_id", str, QT_TRANSLATE_NOOP("fields", "Sensor")),
-        FieldSpec("expected_interval_s", float, QT_TRANSLATE_NOOP("fields", "Expected reading interval (s)"), minimum=1),
+        FieldSpec("expected_interval_s", float, QT_TRANSLATE_NOOP("fields", "Expected reading interval (s)"),
+                  minimum=1),
         FieldSpec("depth_cm", float, QT_TRANSLATE_NOOP("fields", "Water depth (cm)"), minimum=0, maximum=500),
         FieldSpec("depth_class", int, QT_TRANSLATE_NOOP("fields", "Depth class"), minimum=-1, maximum=3),
         FieldSpec("last_reading", str, QT_TRANSLATE_NOOP("fields", "Last reading")),
@@ -33,7 +34,12 @@ class FloodPointLayer(PointLayer):
     style_field = "depth_class"
     style_classes = DEPTH_CLASSES
     search_fields = ("name", "sensor_id")
-    value_labels = {"kind": {"underpass": QT_TRANSLATE_NOOP("values", "Underpass"), "road_spot": QT_TRANSLATE_NOOP("values", "Road ponding spot")}}
+    value_labels = {
+        "kind": {
+            "underpass": QT_TRANSLATE_NOOP("values", "Underpass"),
+            "road_spot": QT_TRANSLATE_NOOP("values", "Road ponding spot"),
+        },
+    }
 
 
 def depth_class(depth_cm: float | None, bounds_cm: tuple[float, ...]) -> int:

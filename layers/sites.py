@@ -1,8 +1,8 @@
 """Construction sites (工地) with their footprints, lifting equipment, workers and evacuation status."""
 from __future__ import annotations
 
-from .i18n import QT_TRANSLATE_NOOP
 from .base import FieldSpec, PolygonLayer, StyleClass
+from .i18n import QT_TRANSLATE_NOOP
 
 # The evacuation status only moves forward, unless a supervisor reverses it (its own event).
 EVACUATION_ORDER = ("normal", "work_stopped", "evacuating", "evacuated")
@@ -33,9 +33,16 @@ class SiteLayer(PolygonLayer):
     style_field = "evacuation_status"
     style_classes = EVACUATION_CLASSES
     value_labels = {
-        "kind": {"building": QT_TRANSLATE_NOOP("values", "Building"), "municipal": QT_TRANSLATE_NOOP("values", "Municipal works")},
-        "evacuation_status": {"normal": QT_TRANSLATE_NOOP("values", "Normal"), "work_stopped": QT_TRANSLATE_NOOP("values", "Work stopped"),
-                              "evacuating": QT_TRANSLATE_NOOP("values", "Evacuating"), "evacuated": QT_TRANSLATE_NOOP("values", "Evacuated")},
+        "kind": {
+            "building": QT_TRANSLATE_NOOP("values", "Building"),
+            "municipal": QT_TRANSLATE_NOOP("values", "Municipal works"),
+        },
+        "evacuation_status": {
+            "normal": QT_TRANSLATE_NOOP("values", "Normal"),
+            "work_stopped": QT_TRANSLATE_NOOP("values", "Work stopped"),
+            "evacuating": QT_TRANSLATE_NOOP("values", "Evacuating"),
+            "evacuated": QT_TRANSLATE_NOOP("values", "Evacuated"),
+        },
     }
 
 

@@ -1,8 +1,8 @@
 """Hazardous street trees (行道树), graded by trunk tomography (the tree "health code")."""
 from __future__ import annotations
 
-from .i18n import QT_TRANSLATE_NOOP
 from .base import FieldSpec, PointLayer, StyleClass
+from .i18n import QT_TRANSLATE_NOOP
 
 GRADES = ("very_high", "high", "medium", "low")  # 极高 / 高 / 中 / 低
 STATUSES = ("checked", "pruned", "braced", "removed")
@@ -35,8 +35,16 @@ class TreeLayer(PointLayer):
     search_fields = ("street", "species")
     label_fields = ("street", "species")
     value_labels = {
-        "grade": {"very_high": QT_TRANSLATE_NOOP("values", "Very high"), "high": QT_TRANSLATE_NOOP("values", "High"), "medium": QT_TRANSLATE_NOOP("values", "Medium"),
-                  "low": QT_TRANSLATE_NOOP("values", "Low")},
-        "status": {"checked": QT_TRANSLATE_NOOP("values", "Checked"), "pruned": QT_TRANSLATE_NOOP("values", "Pruned"), "braced": QT_TRANSLATE_NOOP("values", "Braced"),
-                   "removed": QT_TRANSLATE_NOOP("values", "Removed")},
+        "grade": {
+            "very_high": QT_TRANSLATE_NOOP("values", "Very high"),
+            "high": QT_TRANSLATE_NOOP("values", "High"),
+            "medium": QT_TRANSLATE_NOOP("values", "Medium"),
+            "low": QT_TRANSLATE_NOOP("values", "Low"),
+        },
+        "status": {
+            "checked": QT_TRANSLATE_NOOP("values", "Checked"),
+            "pruned": QT_TRANSLATE_NOOP("values", "Pruned"),
+            "braced": QT_TRANSLATE_NOOP("values", "Braced"),
+            "removed": QT_TRANSLATE_NOOP("values", "Removed"),
+        },
     }

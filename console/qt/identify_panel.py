@@ -1,7 +1,7 @@
 """The attribute panel: what the selected object is, with translated labels and Beijing times."""
 from __future__ import annotations
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtWidgets
 
 from console.core.crs import mercator_to_lonlat
 from console.core.session import Session

@@ -28,6 +28,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setCentralWidget(self.canvas)
 
         self.layer_panel = LayerPanel(session, self.canvas.basemap_item)
+        for kind, item in self.canvas.point_items.items():
+            if item.max_metres_per_pixel is not None:
+                self.layer_panel.layer_items[kind].setToolTip(0, self.tr("Drawn when zoomed in to street scale"))
         self.search_results = QtWidgets.QListWidget()
         self.search_results.hide()  # shown when a search finds something
         self.search_results.itemActivated.connect(self._on_result_activated)
@@ -189,7 +192,7 @@ class MainWindow(QtWidgets.QMainWindow):
         box = self.settings.value("map/view")
         if box:
             self.canvas.set_view_box_when_shown(tuple(float(v) for v in box))
-        for kind, layer in self.session.layers.items():
+        for kind in self.session.layers:
             visible = self.settings.value(f"layers/{kind}")
             if visible is not None:
                 self.layer_panel.set_layer_checked(kind, str(visible).lower() == "true")

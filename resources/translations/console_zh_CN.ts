@@ -94,102 +94,107 @@
         <translation>应急指挥控制台 — 上海</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="39"/>
+        <location filename="../../console/qt/main_window.py" line="33"/>
+        <source>Drawn when zoomed in to street scale</source>
+        <translation>放大到街道尺度时显示</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="42"/>
         <source>Layers and legend</source>
         <translation>图层与图例</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="42"/>
+        <location filename="../../console/qt/main_window.py" line="45"/>
         <source>Attributes</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="61"/>
+        <location filename="../../console/qt/main_window.py" line="64"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="63"/>
+        <location filename="../../console/qt/main_window.py" line="66"/>
         <source>Whole city</source>
         <translation>全市</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="65"/>
+        <location filename="../../console/qt/main_window.py" line="68"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="66"/>
+        <location filename="../../console/qt/main_window.py" line="69"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="69"/>
+        <location filename="../../console/qt/main_window.py" line="72"/>
         <source>Zoom to district…</source>
         <translation>缩放到区…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="76"/>
+        <location filename="../../console/qt/main_window.py" line="79"/>
         <source>Search by name or ID (Enter)</source>
         <translation>按名称或编号搜索（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="84"/>
+        <location filename="../../console/qt/main_window.py" line="87"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="85"/>
+        <location filename="../../console/qt/main_window.py" line="88"/>
         <source>&amp;Import data…</source>
         <translation>导入数据(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="87"/>
+        <location filename="../../console/qt/main_window.py" line="90"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="88"/>
+        <location filename="../../console/qt/main_window.py" line="91"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="92"/>
+        <location filename="../../console/qt/main_window.py" line="95"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="102"/>
+        <location filename="../../console/qt/main_window.py" line="105"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="103"/>
+        <location filename="../../console/qt/main_window.py" line="106"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="118"/>
+        <location filename="../../console/qt/main_window.py" line="121"/>
         <source>Lon %1, Lat %2</source>
         <translation>经度 %1，纬度 %2</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="121"/>
+        <location filename="../../console/qt/main_window.py" line="124"/>
         <source>Scale 1:%1</source>
         <translation>比例尺 1:%1</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="148"/>
+        <location filename="../../console/qt/main_window.py" line="151"/>
         <source>Nothing found for “%1”</source>
         <translation>未找到“%1”</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="173"/>
+        <location filename="../../console/qt/main_window.py" line="176"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="174"/>
+        <location filename="../../console/qt/main_window.py" line="177"/>
         <source>Emergency Command Console
 One live picture of the city for typhoons and rainstorms.</source>
         <translation>应急指挥控制台
@@ -249,17 +254,17 @@ One live picture of the city for typhoons and rainstorms.</source>
         <translation>预期上报间隔 (秒)</translation>
     </message>
     <message>
-        <location filename="../../layers/flood_points.py" line="29"/>
+        <location filename="../../layers/flood_points.py" line="30"/>
         <source>Water depth (cm)</source>
         <translation>积水深度 (厘米)</translation>
     </message>
     <message>
-        <location filename="../../layers/flood_points.py" line="30"/>
+        <location filename="../../layers/flood_points.py" line="31"/>
         <source>Depth class</source>
         <translation>积水等级</translation>
     </message>
     <message>
-        <location filename="../../layers/flood_points.py" line="31"/>
+        <location filename="../../layers/flood_points.py" line="32"/>
         <source>Last reading</source>
         <translation>最近读数</translation>
     </message>
@@ -458,92 +463,92 @@ One live picture of the city for typhoons and rainstorms.</source>
 <context>
     <name>values</name>
     <message>
-        <location filename="../../layers/cameras.py" line="27"/>
+        <location filename="../../layers/cameras.py" line="29"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../layers/cameras.py" line="27"/>
+        <location filename="../../layers/cameras.py" line="30"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../layers/flood_points.py" line="36"/>
+        <location filename="../../layers/flood_points.py" line="39"/>
         <source>Underpass</source>
         <translation>下立交</translation>
     </message>
     <message>
-        <location filename="../../layers/flood_points.py" line="36"/>
+        <location filename="../../layers/flood_points.py" line="40"/>
         <source>Road ponding spot</source>
         <translation>道路积水点</translation>
     </message>
     <message>
-        <location filename="../../layers/sites.py" line="36"/>
+        <location filename="../../layers/sites.py" line="37"/>
         <source>Building</source>
         <translation>房建工程</translation>
     </message>
     <message>
-        <location filename="../../layers/sites.py" line="36"/>
+        <location filename="../../layers/sites.py" line="38"/>
         <source>Municipal works</source>
         <translation>市政工程</translation>
     </message>
     <message>
-        <location filename="../../layers/sites.py" line="37"/>
+        <location filename="../../layers/sites.py" line="41"/>
         <source>Normal</source>
         <translation>正常施工</translation>
     </message>
     <message>
-        <location filename="../../layers/sites.py" line="37"/>
+        <location filename="../../layers/sites.py" line="42"/>
         <source>Work stopped</source>
         <translation>已停工</translation>
     </message>
     <message>
-        <location filename="../../layers/sites.py" line="38"/>
+        <location filename="../../layers/sites.py" line="43"/>
         <source>Evacuating</source>
         <translation>撤离中</translation>
     </message>
     <message>
-        <location filename="../../layers/sites.py" line="38"/>
+        <location filename="../../layers/sites.py" line="44"/>
         <source>Evacuated</source>
         <translation>已撤离</translation>
     </message>
     <message>
-        <location filename="../../layers/trees.py" line="38"/>
+        <location filename="../../layers/trees.py" line="39"/>
         <source>Very high</source>
         <translation>极高</translation>
     </message>
     <message>
-        <location filename="../../layers/trees.py" line="38"/>
+        <location filename="../../layers/trees.py" line="40"/>
         <source>High</source>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../../layers/trees.py" line="38"/>
+        <location filename="../../layers/trees.py" line="41"/>
         <source>Medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../../layers/trees.py" line="39"/>
+        <location filename="../../layers/trees.py" line="42"/>
         <source>Low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../../layers/trees.py" line="40"/>
+        <location filename="../../layers/trees.py" line="45"/>
         <source>Checked</source>
         <translation>已检查</translation>
     </message>
     <message>
-        <location filename="../../layers/trees.py" line="40"/>
+        <location filename="../../layers/trees.py" line="46"/>
         <source>Pruned</source>
         <translation>已修剪</translation>
     </message>
     <message>
-        <location filename="../../layers/trees.py" line="40"/>
+        <location filename="../../layers/trees.py" line="47"/>
         <source>Braced</source>
         <translation>已支撑加固</translation>
     </message>
     <message>
-        <location filename="../../layers/trees.py" line="41"/>
+        <location filename="../../layers/trees.py" line="48"/>
         <source>Removed</source>
         <translation>已移除</translation>
     </message>

@@ -10,12 +10,11 @@ import sys
 import warnings
 from pathlib import Path
 
+import coordTransform as ct
 import numpy as np
+import prcoords
 import pyproj
 import pytest
-
-import coordTransform as ct
-import prcoords
 
 from console.core import crs
 

@@ -22,7 +22,8 @@ def test_every_string_in_the_code_is_in_the_translation_file(tmp_path):
     shutil.copy(TS, copy)
     sources = [str(p) for pattern in ("console/qt/*.py", "console/core/*.py", "layers/*.py")
                for p in sorted(ROOT.glob(pattern))]
-    result = subprocess.run([tool("pyside6-lupdate"), *sources, "-ts", str(copy)], capture_output=True, text=True, check=True)
+    result = subprocess.run([tool("pyside6-lupdate"), *sources, "-ts", str(copy)], capture_output=True, text=True,
+                            check=True)
     found = re.search(r"Found (\d+) source text\(s\) \((\d+) new", result.stdout)
     assert found, result.stdout
     assert int(found.group(1)) > 80
