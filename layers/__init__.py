@@ -2,7 +2,8 @@
 from .cameras import CameraLayer
 from .flood_points import FloodPointLayer
 from .sites import SiteLayer
+from .stations import StationLayer
 from .trees import TreeLayer
 
-OBJECT_LAYERS = (FloodPointLayer, TreeLayer, SiteLayer, CameraLayer)
+OBJECT_LAYERS = (FloodPointLayer, TreeLayer, SiteLayer, CameraLayer, StationLayer)
 LAYER_BY_KIND = {cls.kind: cls for cls in OBJECT_LAYERS}

@@ -13,6 +13,8 @@ import numpy as np
 import shapely
 from psygnal import Signal, SignalGroup
 
+from .i18n import QT_TRANSLATE_NOOP
+
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -67,6 +69,12 @@ class StyleClass:
     color: str  # '#rrggbb'
 
 
+# The legend class of sensors whose last reading is older than expected. Layers with the fields
+# 'last_reading' and 'expected_interval_s' end their style classes with it; staleness depends on the clock,
+# not on an attribute, so update_staleness() sets it.
+STALE = StyleClass("__stale__", QT_TRANSLATE_NOOP("legend", "Stale: no recent reading"), "#6c7a89")
+
+
 class LayerEvents(SignalGroup):
     reset = Signal()  # every feature may have changed (a new set was loaded)
     changed = Signal(object)  # np.ndarray of row indices whose attributes or positions changed
@@ -83,6 +91,7 @@ class PointLayer:
     style_classes: tuple[StyleClass, ...] = ()
     search_fields: tuple[str, ...] = ("name",)
     label_fields: tuple[str, ...] = ("name",)  # what names an object for people
+    live_fields: tuple[str, ...] = ()  # fields the feeds keep current; registering again leaves them alone
     # Display text of coded values, per field (English source text; Qt context "values").
     value_labels: dict[str, dict[str, str]] = {}
 
@@ -95,6 +104,7 @@ class PointLayer:
         self.attrs: dict[str, np.ndarray] = {f.name: self._empty(f) for f in self.fields}
         self._row_of: dict[str, int] = {}
         self._style_codes = np.empty(0, dtype=np.int16)
+        self.stale = np.zeros(0, dtype=bool)
         self._index: tuple[np.ndarray, np.ndarray] | None = None  # x order and sorted x, built on demand
 
     # --- reading -------------------------------------------------------------------------------
@@ -186,6 +196,7 @@ class PointLayer:
         self._row_of = {object_id: i for i, object_id in enumerate(self.ids)}
         self._index = None
         self._replace_extra(rows)
+        self.stale = np.zeros(len(rows), dtype=bool)
         self._style_codes = self._compute_style_codes(np.arange(len(rows)))
         self.events.reset.emit()
 
@@ -219,6 +230,7 @@ class PointLayer:
         for spec in self.fields:
             self.attrs[spec.name] = np.concatenate([self.attrs[spec.name], self._empty(spec, count)])
         self._style_codes = np.concatenate([self._style_codes, np.full(count, -1, dtype=np.int16)])
+        self.stale = np.concatenate([self.stale, np.zeros(count, dtype=bool)])
         self._append_extra(count)
         for offset, row in enumerate(rows):
             self._row_of[row["id"]] = start + offset
@@ -231,7 +243,28 @@ class PointLayer:
         values = self.attrs[self.style_field][indices]
         for code, style in enumerate(self.style_classes):
             codes[values == style.value] = code
+        if self.style_classes and self.style_classes[-1] is STALE:
+            codes[self.stale[indices]] = len(self.style_classes) - 1
         return codes
+
+    @property
+    def tracks_freshness(self) -> bool:
+        return "last_reading" in self.attrs and "expected_interval_s" in self.attrs
+
+    def update_staleness(self, now: np.datetime64, factor: float) -> np.ndarray:
+        """Mark sensors whose last reading is older than `factor` times their expected interval as stale;
+        emits `changed` with the rows whose staleness flipped, and returns them."""
+        if not self.tracks_freshness or not len(self):
+            return np.empty(0, dtype=np.intp)
+        last = np.array([v[:-1] if v else "NaT" for v in self.attrs["last_reading"]], dtype="datetime64[ms]")
+        age_s = (now - last) / np.timedelta64(1, "s")
+        stale = ~np.isnan(age_s) & (age_s > factor * self.attrs["expected_interval_s"])
+        flipped = np.flatnonzero(stale != self.stale)
+        if len(flipped):
+            self.stale = stale
+            self._style_codes[flipped] = self._compute_style_codes(flipped)
+            self.events.changed.emit(flipped)
+        return flipped
 
     @staticmethod
     def _empty(spec: FieldSpec, count: int = 0) -> np.ndarray:

@@ -21,6 +21,7 @@ class CameraLayer(PointLayer):
         FieldSpec("state", str, QT_TRANSLATE_NOOP("fields", "State"), choices=("online", "offline"),
                   default="online"),
     )
+    live_fields = ("state",)
     style_field = "state"
     style_classes = CAMERA_CLASSES
     search_fields = ("name", "watches")

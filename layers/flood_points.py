@@ -1,7 +1,7 @@
 """Flood points (积水点): road ponding spots and underpasses (下立交) with water-depth sensors."""
 from __future__ import annotations
 
-from .base import FieldSpec, PointLayer, StyleClass
+from .base import STALE, FieldSpec, PointLayer, StyleClass
 from .i18n import QT_TRANSLATE_NOOP
 
 KINDS = ("underpass", "road_spot")
@@ -14,6 +14,7 @@ DEPTH_CLASSES = (
     StyleClass(1, QT_TRANSLATE_NOOP("legend", "Ponding 15–25 cm"), "#f6c343"),
     StyleClass(2, QT_TRANSLATE_NOOP("legend", "Underpass closure 25–40 cm"), "#f0932b"),
     StyleClass(3, QT_TRANSLATE_NOOP("legend", "Road closure ≥ 40 cm"), "#c0392b"),
+    STALE,
 )
 
 
@@ -31,6 +32,7 @@ class FloodPointLayer(PointLayer):
         FieldSpec("depth_class", int, QT_TRANSLATE_NOOP("fields", "Depth class"), minimum=-1, maximum=3),
         FieldSpec("last_reading", str, QT_TRANSLATE_NOOP("fields", "Last reading")),
     )
+    live_fields = ("depth_cm", "depth_class", "last_reading")
     style_field = "depth_class"
     style_classes = DEPTH_CLASSES
     search_fields = ("name", "sensor_id")

@@ -30,6 +30,7 @@ class SiteLayer(PolygonLayer):
         FieldSpec("evacuation_status", str, QT_TRANSLATE_NOOP("fields", "Evacuation status"), required=True,
                   choices=EVACUATION_ORDER, default="normal"),
     )
+    live_fields = ("evacuation_status",)
     style_field = "evacuation_status"
     style_classes = EVACUATION_CLASSES
     value_labels = {

@@ -30,9 +30,19 @@ class Area:
 
 
 @dataclass(frozen=True)
+class WindThresholds:
+    force_lower_bounds_ms: tuple[float, ...]
+    storm: tuple[int, int]  # (mean force, gust force) at which a station's condition is 'storm'
+    gale: tuple[int, int]
+    strong: tuple[int, int]
+
+
+@dataclass(frozen=True)
 class Config:
     flood: FloodThresholds
     area: Area
+    wind: WindThresholds
+    stale_factor: float
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -43,6 +53,12 @@ def load_config(path: Path | None = None) -> Config:
         flood = raw["flood"]
         bounds = tuple(float(b) for b in flood["class_bounds_cm"])
         area = Area(**{k: float(raw["area"][k]) for k in ("lon_min", "lon_max", "lat_min", "lat_max")})
+        wind_raw = raw["wind"]
+        wind = WindThresholds(
+            force_lower_bounds_ms=tuple(float(b) for b in wind_raw["force_lower_bounds_ms"]),
+            **{name: (int(wind_raw[f"{name}_mean_force"]), int(wind_raw[f"{name}_gust_force"]))
+               for name in ("storm", "gale", "strong")})
+        stale_factor = float(raw["freshness"]["stale_factor"])
     except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"cannot read thresholds from {path}: {exc}") from exc
     if list(bounds) != sorted(bounds) or len(bounds) != 3:
@@ -55,4 +71,6 @@ def load_config(path: Path | None = None) -> Config:
             source=str(flood.get("class_bounds_source", "")),
         ),
         area=area,
+        wind=wind,
+        stale_factor=stale_factor,
     )

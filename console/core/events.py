@@ -16,6 +16,12 @@ TREE_ASSESSED = "tree.assessed"  # payload: id, grade, [decay_pct], [t_r]
 SITE_EVACUATION_CHANGED = "site.evacuation_changed"  # payload: id, status (forward only)
 SITE_EVACUATION_REVERSED = "site.evacuation_reversed"  # payload: id, status, by, reason
 CAMERA_STATE_CHANGED = "camera.state_changed"  # payload: id, state ('online' | 'offline')
+STATION_READING = "station.reading"  # payload: id and any of wind_mean_ms, wind_gust_ms, rain_1h_mm,
+#                                      rain_acc_mm, level_m
+SIGNAL_CHANGED = "city.signal_changed"  # payload: hazard ('typhoon' | 'rainstorm'), level
+RESPONSE_LEVEL_CHANGED = "city.response_level_changed"  # payload: level ('none', 'IV' … 'I')
+FIELD_REPORT = "field.report"  # payload: team, text, lon, lat, [object_id]
+CAP_ALERT = "cap.alert"  # payload: identifier, sender, sent, status, msg_type, info: [...]
 
 # Stable ids for content that has no id of its own: the same content always gets the same event id,
 # so that importing a file twice or receiving a message twice changes nothing.

@@ -14,6 +14,7 @@ from layers import LAYER_BY_KIND, OBJECT_LAYERS
 from layers.base import PointLayer, PolygonLayer
 from layers.flood_points import depth_class
 from layers.sites import EVACUATION_ORDER, is_forward
+from layers.stations import wind_force
 
 from . import events as ev
 from .config import Config
@@ -22,22 +23,42 @@ Row = dict[str, Any]
 SQL_TYPES = {str: "TEXT", int: "INTEGER", float: "REAL"}
 
 
+BOOKKEEPING = {"updated_seq": int, "updated_time": str}
+# Projections that are not map layers: the city's signals and response level, CAP alerts, field reports.
+RECORD_TABLES: dict[str, dict[str, type]] = {
+    "city_state": {"id": str, "value": str, **BOOKKEEPING},  # id: 'typhoon_signal', 'response_level', …
+    "cap_alerts": {"id": str, "sender": str, "sent": str, "status": str, "msg_type": str, "event": str,
+                   "headline": str, "severity": str, "urgency": str, "certainty": str, "onset": str,
+                   "expires": str, "info": str, **BOOKKEEPING},  # info: the whole JSON list of info blocks
+    "field_reports": {"id": str, "team": str, "text": str, "lon": float, "lat": float, "object_id": str,
+                      **BOOKKEEPING},
+}
+# Per layer, columns kept for the projections' own use, not shown as attributes.
+EXTRA_COLUMNS = {"stations": {"reading_times": str}}  # JSON: quantity -> event time of its latest reading
+
+
 def table_columns(layer: type[PointLayer]) -> dict[str, type]:
     """The projection table's columns for a layer: id, position, its fields, footprint, bookkeeping."""
     columns: dict[str, type] = {"id": str, "lon": float, "lat": float}
     columns.update({spec.name: spec.type for spec in layer.fields})
     if issubclass(layer, PolygonLayer):
         columns["footprint"] = str  # JSON list of [lon, lat]
-    columns.update({"updated_seq": int, "updated_time": str})
+    columns.update(EXTRA_COLUMNS.get(layer.kind, {}))
+    columns.update(BOOKKEEPING)
     return columns
 
 
-def create_tables(conn) -> None:
-    for layer in OBJECT_LAYERS:
-        columns = table_columns(layer)
-        body = ", ".join(f"{name} {SQL_TYPES[kind]}" + (" PRIMARY KEY" if name == "id" else "")
-                         for name, kind in columns.items())
-        conn.execute(f"CREATE TABLE IF NOT EXISTS {layer.kind} ({body})")
+def all_table_columns() -> dict[str, dict[str, type]]:
+    return {**{layer.kind: table_columns(layer) for layer in OBJECT_LAYERS}, **RECORD_TABLES}
+
+
+def create_tables(conn, names: Iterable[str]) -> None:
+    """Create the named projection tables with their current columns."""
+    columns_of = all_table_columns()
+    for name in names:
+        body = ", ".join(f"{column} {SQL_TYPES[kind]}" + (" PRIMARY KEY" if column == "id" else "")
+                         for column, kind in columns_of[name].items())
+        conn.execute(f"CREATE TABLE {name} ({body})")
 
 
 # --- handlers: (row, event, config) -> new row or None --------------------------------------------
@@ -49,12 +70,14 @@ def _registered(row: Row | None, change: dict, event: ev.Event, config: Config) 
         new[spec.name] = attrs.get(spec.name)
     if issubclass(layer, PolygonLayer):
         new["footprint"] = json.dumps(change.get("footprint", []))
-    if layer.kind == "flood_points" and row is not None:
-        # Re-registering a flood point (new name, say) keeps its latest reading.
-        for name in ("depth_cm", "depth_class", "last_reading"):
+    if row is not None:
+        # Registering an object again (a corrected name, say) keeps what the feeds have said about it.
+        for name in layer.live_fields + tuple(EXTRA_COLUMNS.get(layer.kind, ())):
             new[name] = row[name]
     elif layer.kind == "flood_points":
         new["depth_class"] = depth_class(new["depth_cm"], config.flood.class_bounds_cm)
+    elif layer.kind == "stations":
+        new["condition"] = station_condition(new, config)
     return new
 
 
@@ -88,6 +111,64 @@ def _site_evacuation(row: Row | None, change: dict, event: ev.Event, config: Con
     return {**row, "evacuation_status": status}
 
 
+STATION_QUANTITIES = ("wind_mean_ms", "wind_gust_ms", "rain_1h_mm", "rain_acc_mm", "level_m")
+QUANTITY_GROUP = {"wind_mean_ms": "wind", "wind_gust_ms": "wind", "rain_1h_mm": "rain", "rain_acc_mm": "rain",
+                  "level_m": "level"}
+
+
+def _station_reading(row: Row | None, change: dict, event: ev.Event, config: Config) -> Row | None:
+    if row is None:
+        return None
+    times = json.loads(row.get("reading_times") or "{}")
+    # Wind, rain and level come in separate messages: each keeps the newest by event time.
+    updates = {q: float(change[q]) for q in STATION_QUANTITIES
+               if q in change and times.get(QUANTITY_GROUP[q], "") <= event.event_time}
+    if not updates:
+        return None
+    for quantity in updates:
+        times[QUANTITY_GROUP[quantity]] = event.event_time
+    new = {**row, **updates, "reading_times": json.dumps(times, sort_keys=True),
+           "last_reading": max(times.values())}
+    new["condition"] = station_condition(new, config)
+    return new
+
+
+def station_condition(row: Row, config: Config) -> str:
+    """What a station's latest readings mean, in the terms of the legend (layers.stations)."""
+    if row["level_m"] is not None and row["warning_level_m"] is not None and row["level_m"] >= row["warning_level_m"]:
+        return "above_warning"
+    if row["wind_mean_ms"] is None and row["wind_gust_ms"] is None:
+        return "no_reading" if row["level_m"] is None and row["rain_1h_mm"] is None else "normal"
+    bounds = config.wind.force_lower_bounds_ms
+    mean = wind_force(row["wind_mean_ms"] or 0.0, bounds)
+    gust = wind_force(row["wind_gust_ms"] or 0.0, bounds)
+    for name in ("storm", "gale", "strong"):
+        mean_force, gust_force = getattr(config.wind, name)
+        if mean >= mean_force or gust >= gust_force:
+            return name
+    return "normal"
+
+
+def _newest_value(row: Row | None, change: dict, event: ev.Event, config: Config) -> Row | None:
+    """City state (a signal, the response level): the value with the newest event time wins."""
+    if row is not None and row["updated_time"] > event.event_time:
+        return None
+    return {"id": change["id"], "value": change["value"]}
+
+
+def _cap_alert(row: Row | None, change: dict, event: ev.Event, config: Config) -> Row | None:
+    first = (change.get("info") or [{}])[0]
+    return {"id": change["identifier"], "sender": change.get("sender"), "sent": change.get("sent"),
+            "status": change.get("status"), "msg_type": change.get("msg_type"), "event": first.get("event"),
+            "headline": first.get("headline"), "severity": first.get("severity"),
+            "urgency": first.get("urgency"), "certainty": first.get("certainty"), "onset": first.get("onset"),
+            "expires": first.get("expires"), "info": json.dumps(change.get("info") or [], ensure_ascii=False)}
+
+
+def _field_report(row: Row | None, change: dict, event: ev.Event, config: Config) -> Row | None:
+    return {"id": change["id"], **{k: change.get(k) for k in ("team", "text", "lon", "lat", "object_id")}}
+
+
 def _camera_state(row: Row | None, change: dict, event: ev.Event, config: Config) -> Row | None:
     if row is None:
         return None
@@ -103,15 +184,29 @@ HANDLERS: dict[str, tuple[str | None, Callable[..., Row | None]]] = {
     ev.SITE_EVACUATION_CHANGED: ("construction_sites", _site_evacuation),
     ev.SITE_EVACUATION_REVERSED: ("construction_sites", _site_evacuation),
     ev.CAMERA_STATE_CHANGED: ("cameras", _camera_state),
+    ev.STATION_READING: ("stations", _station_reading),
+    ev.SIGNAL_CHANGED: ("city_state", _newest_value),
+    ev.RESPONSE_LEVEL_CHANGED: ("city_state", _newest_value),
+    ev.CAP_ALERT: ("cap_alerts", _cap_alert),
+    ev.FIELD_REPORT: ("field_reports", _field_report),
 }
 
 
 def changes(event: ev.Event) -> list[tuple[str, dict]]:
     """The (table, change) pairs of an event: one per object it touches (many for a registration)."""
     table, _ = HANDLERS[event.type]
+    payload = event.payload
     if event.type == ev.OBJECTS_REGISTERED:
-        return [(event.payload["kind"], item) for item in event.payload["objects"]]
-    return [(table, event.payload)]
+        return [(payload["kind"], item) for item in payload["objects"]]
+    if event.type == ev.SIGNAL_CHANGED:
+        return [(table, {"id": f"{payload['hazard']}_signal", "value": payload["level"]})]
+    if event.type == ev.RESPONSE_LEVEL_CHANGED:
+        return [(table, {"id": "response_level", "value": payload["level"]})]
+    if event.type == ev.CAP_ALERT:
+        return [(table, {**payload, "id": payload["identifier"]})]
+    if event.type == ev.FIELD_REPORT:
+        return [(table, {**payload, "id": event.id})]
+    return [(table, payload)]
 
 
 class Projector:
@@ -120,7 +215,7 @@ class Projector:
     def __init__(self, conn, config: Config) -> None:
         self.conn = conn
         self.config = config
-        self.columns = {layer.kind: table_columns(layer) for layer in OBJECT_LAYERS}
+        self.columns = all_table_columns()
 
     def apply(self, events: Iterable[ev.Event]) -> dict[str, list[Row]]:
         """Apply events in order; write and return the rows that changed, per table."""

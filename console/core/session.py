@@ -13,7 +13,9 @@ from layers.base import PointLayer, PolygonLayer
 from layers.sites import EVACUATION_ORDER, is_forward
 
 from . import events as ev
+from .clock import Clock
 from .crs import lonlat_to_mercator
+from .feeds.messages import KnownObjects
 from .events import Event, make_event
 from .projections import Row
 from .store import Store
@@ -43,19 +45,44 @@ class Session:
         self.store = store
         self.layers: dict[str, PointLayer] = {cls.kind: cls() for cls in OBJECT_LAYERS}
         self.selection: tuple[str, str] = ("", "")
+        self.clock = Clock()
+        self.known = KnownObjects()
         self.reload()
 
     def reload(self) -> None:
         """Fill every layer from the projection tables."""
         for kind, layer in self.layers.items():
             layer.replace(rows_for_layer(layer, self.store.rows(kind)))
+        self._update_known()
+
+    def _update_known(self) -> None:
+        floods = self.layers["flood_points"]
+        by_sensor = {str(i): str(i) for i in floods.ids}
+        by_sensor.update({s: str(i) for s, i in zip(floods.attrs["sensor_id"], floods.ids) if s})
+        self.known.flood_point_of_sensor = by_sensor
+        self.known.stations = frozenset(self.layers["stations"].ids)
+        self.known.cameras = frozenset(self.layers["cameras"].ids)
+        self.known.objects = frozenset(i for layer in self.layers.values() for i in layer.ids)
+
+    def city_state(self) -> dict[str, str]:
+        """The current warning signals and response level, e.g. {'typhoon_signal': 'orange'}."""
+        return {row["id"]: row["value"] for row in self.store.rows("city_state")}
+
+    def update_staleness(self) -> None:
+        """Mark sensors stale by the session clock (called a few times a second by the views' timer)."""
+        now = np.datetime64(self.clock.now().replace(tzinfo=None), "ms")
+        for layer in self.layers.values():
+            layer.update_staleness(now, self.store.config.stale_factor)
 
     def ingest(self, batch: Sequence[Event]) -> list[Event]:
         """Append a batch in one transaction; layers hear about it once each; returns the new events."""
         result = self.store.append(batch)
         for kind, rows in result.changed.items():
-            layer = self.layers[kind]
-            layer.upsert(rows_for_layer(layer, rows))
+            layer = self.layers.get(kind)
+            if layer is not None:
+                layer.upsert(rows_for_layer(layer, rows))
+        if any(e.type == ev.OBJECTS_REGISTERED for e in result.events):
+            self._update_known()
         if result.events:
             self.ingested.emit(result.events)
         return result.events

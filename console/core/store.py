@@ -13,11 +13,9 @@ from typing import Any, Callable, Iterator, Sequence
 
 import sqlite_utils
 
-from layers import OBJECT_LAYERS
-
 from .config import Config, load_config
 from .events import Event
-from .projections import Projector, Row, create_tables
+from .projections import Projector, Row, all_table_columns, create_tables
 from .timefmt import now_utc_text
 
 EVENT_COLUMNS = ("seq", "id", "type", "event_time", "received_time", "source", "payload")
@@ -36,11 +34,17 @@ def _migration_1(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX events_by_time ON events (event_time)")
     conn.execute("CREATE INDEX events_by_type ON events (type, event_time)")
     conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-    create_tables(conn)
+    create_tables(conn, ("flood_points", "trees", "construction_sites", "cameras"))
+
+
+def _migration_2(conn: sqlite3.Connection) -> None:
+    """Live feeds: weather and tide stations, the city's signals and response level, CAP alerts, reports."""
+    create_tables(conn, ("stations", "city_state", "cap_alerts", "field_reports"))
 
 
 # Schema changes, in order: the database's PRAGMA user_version says how many have been applied.
-MIGRATIONS: Sequence[Callable[[sqlite3.Connection], None]] = (_migration_1,)
+# A migration is never edited once released: a change of schema is a new migration.
+MIGRATIONS: Sequence[Callable[[sqlite3.Connection], None]] = (_migration_1, _migration_2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -146,8 +150,8 @@ class Store:
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for layer in OBJECT_LAYERS:
-                conn.execute(f"DELETE FROM {layer.kind}")
+            for table in all_table_columns():
+                conn.execute(f"DELETE FROM {table}")
             for batch in self.iter_event_batches():
                 self.projector.apply(batch)
             conn.execute("COMMIT")
@@ -185,8 +189,8 @@ class Store:
 
     def projection_state(self) -> dict[str, list[tuple[Any, ...]]]:
         """All projection tables as sorted tuples: what 'the current state' is, for comparisons."""
-        return {layer.kind: self.conn.execute(f"SELECT * FROM {layer.kind} ORDER BY id").fetchall()
-                for layer in OBJECT_LAYERS}
+        return {table: self.conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+                for table in all_table_columns()}
 
     def close(self) -> None:
         self.conn.close()

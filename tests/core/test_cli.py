@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from console.core.store import SCHEMA_VERSION
+
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = "id,lon,lat,species,dbh_cm,decay_pct,t_r,grade,status,last_inspection,district,street\n"
 
@@ -22,7 +24,7 @@ def test_import_info_and_rebuild(tmp_path):
     assert "trees.csv: 1 trees loaded, 1 rejected" in result.stdout
     assert "trees.csv, line 3: 'grade' is 'purple'" in result.stdout
     info = run("--db", str(db), "info")
-    assert "schema 1, 1 events" in info.stdout and "trees: 1" in info.stdout
+    assert f"schema {SCHEMA_VERSION}, 1 events" in info.stdout and "trees: 1" in info.stdout
     rebuilt = run("--db", str(db), "rebuild")
     assert rebuilt.returncode == 0 and "rebuilt the projections from 1 events" in rebuilt.stdout
 

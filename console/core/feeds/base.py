@@ -1,0 +1,142 @@
+"""What every feed shares: its health, and turning raw messages into events on the ingest queue."""
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ..events import Event
+from ..timefmt import now_utc_text
+from .messages import MessageError, MessageParser
+
+REJECTIONS_KEPT = 100
+RATE_WINDOW_S = 10.0
+
+
+class FeedState(StrEnum):
+    IDLE = "idle"  # configured, not started
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    RECONNECTING = "reconnecting"
+    DOWN = "down"  # stopped trying, or failed for good
+    STALE = "stale"  # connected, but nothing arrived for longer than expected (derived, never set)
+    FINISHED = "finished"  # a recording or a scenario that played to its end
+
+
+@dataclass(frozen=True)
+class Rejection:
+    at: str  # UTC text
+    reason: str
+    excerpt: str  # the start of the offending message
+
+
+@dataclass(frozen=True)
+class HealthSnapshot:
+    name: str
+    kind: str
+    state: FeedState
+    detail: str
+    age_s: float | None  # since the last message, None before the first
+    rate: float  # messages per second over the last RATE_WINDOW_S
+    accepted: int
+    rejected: int
+    rejections: tuple[Rejection, ...] = field(default=())
+
+
+class FeedHealth:
+    """Counters a feed thread updates and the GUI reads; every access holds the lock."""
+
+    def __init__(self, name: str, kind: str, stale_after_s: float | None) -> None:
+        self.name, self.kind, self.stale_after_s = name, kind, stale_after_s
+        self._lock = threading.Lock()
+        self._state, self._detail = FeedState.IDLE, ""
+        self._last_message: float | None = None
+        self._arrivals: deque[float] = deque()
+        self._accepted = self._rejected = 0
+        self._rejections: deque[Rejection] = deque(maxlen=REJECTIONS_KEPT)
+
+    def set_state(self, state: FeedState, detail: str = "") -> None:
+        with self._lock:
+            self._state, self._detail = state, detail
+
+    def record_message(self, accepted: bool, reason: str = "", raw: bytes | str = b"") -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._last_message = now
+            self._arrivals.append(now)
+            if accepted:
+                self._accepted += 1
+            else:
+                self._rejected += 1
+                excerpt = raw[:120].decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)[:120]
+                self._rejections.append(Rejection(now_utc_text(), reason, excerpt))
+
+    def snapshot(self) -> HealthSnapshot:
+        now = time.monotonic()
+        with self._lock:
+            while self._arrivals and self._arrivals[0] < now - RATE_WINDOW_S:
+                self._arrivals.popleft()
+            age = None if self._last_message is None else now - self._last_message
+            state = self._state
+            if state == FeedState.CONNECTED and self.stale_after_s and (age is None or age > self.stale_after_s):
+                state = FeedState.STALE
+            return HealthSnapshot(self.name, self.kind, state, self._detail, age,
+                                  len(self._arrivals) / RATE_WINDOW_S, self._accepted, self._rejected,
+                                  tuple(self._rejections))
+
+
+class Feed:
+    """A source of messages. Subclasses run a thread that calls `deliver()` for every raw message."""
+
+    kind = "feed"
+
+    def __init__(self, name: str, parser: MessageParser, sink: queue.SimpleQueue,
+                 stale_after_s: float | None = None) -> None:
+        self.name = name
+        self.parser = parser
+        self.sink = sink
+        self.health = FeedHealth(name, self.kind, stale_after_s)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name=f"feed-{self.name}", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+    def deliver(self, raw: bytes | str) -> Event | None:
+        """Parse and validate one message; put its event on the queue, or record why it was rejected."""
+        try:
+            event = self.parser.parse(raw)
+        except MessageError as exc:
+            self.health.record_message(False, str(exc), raw)
+            return None
+        self.health.record_message(True)
+        self.sink.put(event)
+        return event
+
+
+def drain(sink: queue.SimpleQueue, limit: int = 50_000) -> list[Event]:
+    """Everything waiting on the ingest queue (up to `limit`), without blocking."""
+    batch = []
+    try:
+        while len(batch) < limit:
+            batch.append(sink.get_nowait())
+    except queue.Empty:
+        pass
+    return batch
