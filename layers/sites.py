@@ -39,7 +39,7 @@ class SiteLayer(PolygonLayer):
             "municipal": QT_TRANSLATE_NOOP("values", "Municipal works"),
         },
         "evacuation_status": {
-            "normal": QT_TRANSLATE_NOOP("values", "Normal"),
+            "normal": QT_TRANSLATE_NOOP("values", "Working normally"),
             "work_stopped": QT_TRANSLATE_NOOP("values", "Work stopped"),
             "evacuating": QT_TRANSLATE_NOOP("values", "Evacuating"),
             "evacuated": QT_TRANSLATE_NOOP("values", "Evacuated"),

@@ -6,9 +6,11 @@ import time
 from PySide6 import QtCore, QtWidgets
 
 from console.core.basemap_loader import load_basemap
+from console.core.feeds.manager import FeedManager
 from console.core.session import Session
 
 from .i18n import install_language
+from .ingest import IngestPump, StallMeter
 from .main_window import MainWindow
 
 
@@ -16,18 +18,27 @@ class ConsoleApp(QtCore.QObject):
     """Owns the window; switching language rebuilds it on the same session and view."""
 
     def __init__(self, app: QtWidgets.QApplication, session: Session, settings: QtCore.QSettings,
-                 language: str) -> None:
+                 language: str, feeds: FeedManager | None = None) -> None:
         super().__init__()
         self.app = app
         self.session = session
+        self.feeds = feeds or FeedManager(session)
+        self.pump = IngestPump(self.feeds, self)
+        self.stall_meter = StallMeter(parent=self)
         self.settings = settings
         self.basemap = load_basemap()
         self.language = language
         install_language(app, language)
         self.window = self._new_window()
 
+    def shutdown(self) -> None:
+        """Stop the feeds and the timers that read the session (before its store closes)."""
+        self.pump.stop()
+        self.feeds.stop_all()
+        self.window.close()
+
     def _new_window(self) -> MainWindow:
-        window = MainWindow(self.session, self.basemap, self.settings)
+        window = MainWindow(self.session, self.basemap, self.settings, self.feeds)
         window.language_requested.connect(self.switch_language)
         return window
 
@@ -63,6 +74,7 @@ def run_gui(session: Session, language: str | None, quit_after_first_paint: bool
     language = language or str(settings.value("language", "zh_CN"))
     settings.setValue("language", language)
     console = ConsoleApp(app, session, settings, language)
+    app.aboutToQuit.connect(console.shutdown)
     console.window.show()
     if quit_after_first_paint:
         def report() -> None:

@@ -8,8 +8,9 @@ from console.core.session import Session
 from .basemap_item import BasemapItem
 from .i18n import translate
 
-ORDER = ("flood_points", "trees", "construction_sites", "cameras")
+ORDER = ("flood_points", "stations", "trees", "construction_sites", "cameras")
 ROLE_TARGET = QtCore.Qt.ItemDataRole.UserRole
+SQUARE_SYMBOLS = ("flood_points", "construction_sites")
 
 
 def swatch(colour: str, square: bool = False) -> QtGui.QIcon:
@@ -47,7 +48,7 @@ class LayerPanel(QtWidgets.QTreeWidget):
                 QtWidgets.QTreeWidgetItem(item, [translate("legend", style.label)])
                 for style in layer.style_classes]
             for child, style in zip(self.legend_items[kind], layer.style_classes):
-                child.setIcon(0, swatch(style.color, square=kind in ("flood_points", "construction_sites")))
+                child.setIcon(0, swatch(style.color, square=kind in SQUARE_SYMBOLS))
                 child.setFlags(QtCore.Qt.ItemFlag.ItemIsEnabled)
             item.setExpanded(kind != "cameras")
             layer.events.reset.connect(self.update_counts)

@@ -2,25 +2,35 @@
 from __future__ import annotations
 
 from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
+from console.core.feeds.manager import FeedManager
 from console.core.session import Session
+from console.core.timefmt import BEIJING
 from layers.basemap import Basemap
 
 from .i18n import translate
+from .feed_panel import FeedPanel, state_text
 from .identify_panel import IdentifyPanel
 from .import_dialog import ImportDialog
 from .layer_panel import ORDER, LayerPanel
 from .map_canvas import MapCanvas
 
 SEARCH_LIMIT = 50
+SIGNAL_NAMES = {"blue": QT_TRANSLATE_NOOP("signal", "blue"), "yellow": QT_TRANSLATE_NOOP("signal", "yellow"),
+                "orange": QT_TRANSLATE_NOOP("signal", "orange"), "red": QT_TRANSLATE_NOOP("signal", "red")}
+SIGNAL_COLOUR = {"blue": "#1f5fbf", "yellow": "#f4d03f", "orange": "#e67e22", "red": "#c0392b"}
+SIGNAL_TEXT = {"blue": "white", "yellow": "black", "orange": "black", "red": "white"}
 
 
 class MainWindow(QtWidgets.QMainWindow):
     language_requested = QtCore.Signal(str)
 
-    def __init__(self, session: Session, basemap: Basemap, settings: QtCore.QSettings, parent=None) -> None:
+    def __init__(self, session: Session, basemap: Basemap, settings: QtCore.QSettings,
+                 feeds: FeedManager | None = None, parent=None) -> None:
         super().__init__(parent)
         self.session = session
+        self.feeds = feeds or FeedManager(session)
         self.settings = settings
         self.setObjectName("MainWindow")
         self.setWindowTitle(self.tr("Emergency Command Console — Shanghai"))
@@ -44,6 +54,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.identify_panel = IdentifyPanel(session)
         self.identify_dock = self._dock("IdentifyDock", self.tr("Attributes"), self.identify_panel,
                                         QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        self.feed_panel = FeedPanel(self.feeds)
+        self.feeds_dock = self._dock("FeedsDock", self.tr("Feed health"), self.feed_panel,
+                                     QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.identify_dock, self.feeds_dock)
+        self.identify_dock.raise_()
         self._build_toolbar(basemap)
         self._build_menus()
         self._build_status_bar()
@@ -92,6 +107,7 @@ class MainWindow(QtWidgets.QMainWindow):
         view_menu.addAction(self.full_extent_action)
         view_menu.addAction(self.layers_dock.toggleViewAction())
         view_menu.addAction(self.identify_dock.toggleViewAction())
+        view_menu.addAction(self.feeds_dock.toggleViewAction())
         language_menu = self.menuBar().addMenu(self.tr("&Language"))
         group = QtGui.QActionGroup(self)
         current = self.settings.value("language", "zh_CN")
@@ -106,15 +122,57 @@ class MainWindow(QtWidgets.QMainWindow):
         help_menu.addAction(self.tr("&About"), self._about)
 
     def _build_status_bar(self) -> None:
+        self.city_label = QtWidgets.QLabel()
+        self.feed_label = QtWidgets.QLabel()
+        self.feed_label.setCursor(QtCore.Qt.CursorShape.PointingHandCursor)
+        self.feed_label.mousePressEvent = lambda _event: self._show_feeds()
         self.cursor_label = QtWidgets.QLabel()
         self.scale_label = QtWidgets.QLabel()
         self.counts_label = QtWidgets.QLabel()
+        self.statusBar().addWidget(self.city_label)
+        self.statusBar().addWidget(self.feed_label)
         for label in (self.counts_label, self.cursor_label, self.scale_label):
             label.setMinimumWidth(120)
             self.statusBar().addPermanentWidget(label)
         self._show_counts()
         for layer in self.session.layers.values():
             layer.events.reset.connect(self._show_counts)
+        self._status_timer = QtCore.QTimer(self)
+        self._status_timer.timeout.connect(self.refresh_status)
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        """The city's signals and response level, the clock, and whether every feed is healthy."""
+        state = self.session.city_state()
+        parts = [self.session_time_text()]
+        for hazard, label in (("typhoon", self.tr("Typhoon")), ("rainstorm", self.tr("Rainstorm"))):
+            level = state.get(f"{hazard}_signal", "none")
+            if level != "none":
+                parts.append(f"<span style='background:{SIGNAL_COLOUR[level]}; color:{SIGNAL_TEXT[level]};"
+                             f" padding:0 4px'>&nbsp;{label} {translate('signal', SIGNAL_NAMES[level])}&nbsp;</span>")
+        response = state.get("response_level", "none")
+        if response != "none":
+            parts.append(self.tr("Response level %1").replace("%1", response))
+        self.city_label.setText(" ".join(parts))
+        unhealthy = self.feeds.unhealthy()
+        if not self.feeds.feeds:
+            text, colour = self.tr("No live feeds"), "#5d6d7e"
+        elif unhealthy:
+            text = self.tr("%1 feed(s) need attention").replace("%1", str(len(unhealthy)))
+            colour = "#c0392b"
+        else:
+            text, colour = self.tr("All feeds healthy"), "#1e8449"
+        self.feed_label.setText(f"<span style='color:{colour}'>●</span> {text}")
+        self.feed_label.setToolTip("\n".join(f"{s.name}: {state_text(s.state)} {s.detail}" for s in unhealthy))
+
+    def session_time_text(self) -> str:
+        moment = self.session.clock.now().astimezone(BEIJING)
+        prefix = self.tr("Scenario time") if self.session.clock.simulated else self.tr("Beijing time")
+        return f"{prefix} {moment:%Y-%m-%d %H:%M}"
+
+    def _show_feeds(self) -> None:
+        self.feeds_dock.show()
+        self.feeds_dock.raise_()
 
     # --- behaviour -------------------------------------------------------------------------------
     def _show_cursor(self, lon: float, lat: float) -> None:
@@ -204,6 +262,17 @@ class MainWindow(QtWidgets.QMainWindow):
         for kind, layer in self.session.layers.items():
             self.settings.setValue(f"layers/{kind}", layer.visible)
         self.settings.sync()
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        super().showEvent(event)
+        self._status_timer.start(1000)
+        self.feed_panel.start()
+
+    def hideEvent(self, event: QtGui.QHideEvent) -> None:
+        # A hidden window (closed, or replaced on a language switch) stops reading the session.
+        self._status_timer.stop()
+        self.feed_panel.stop()
+        super().hideEvent(event)
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         self.save_settings()

@@ -2,6 +2,69 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>FeedPanel</name>
+    <message>
+        <location filename="../../console/qt/feed_panel.py" line="36"/>
+        <source>Feed</source>
+        <translation>数据源</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_panel.py" line="36"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_panel.py" line="36"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_panel.py" line="37"/>
+        <source>Last message</source>
+        <translation>最近消息</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_panel.py" line="37"/>
+        <source>Msg/s</source>
+        <translation>消息/秒</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_panel.py" line="37"/>
+        <source>Accepted</source>
+        <translation>已接收</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_panel.py" line="38"/>
+        <source>Rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_panel.py" line="46"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_panel.py" line="46"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_panel.py" line="46"/>
+        <source>Message</source>
+        <translation>消息内容</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_panel.py" line="50"/>
+        <source>Rejected messages (the last 100 of the selected feed)</source>
+        <translation>被拒绝的消息（所选数据源最近 100 条）</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_panel.py" line="70"/>
+        <source>%1 s ago</source>
+        <translation>%1 秒前</translation>
+    </message>
+</context>
+<context>
     <name>IdentifyPanel</name>
     <message>
         <location filename="../../console/qt/identify_panel.py" line="44"/>
@@ -81,7 +144,7 @@
 <context>
     <name>LayerPanel</name>
     <message>
-        <location filename="../../console/qt/layer_panel.py" line="55"/>
+        <location filename="../../console/qt/layer_panel.py" line="56"/>
         <source>Basemap</source>
         <translation>底图</translation>
     </message>
@@ -89,112 +152,157 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/qt/main_window.py" line="26"/>
+        <location filename="../../console/qt/main_window.py" line="36"/>
         <source>Emergency Command Console — Shanghai</source>
         <translation>应急指挥控制台 — 上海</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="33"/>
+        <location filename="../../console/qt/main_window.py" line="43"/>
         <source>Drawn when zoomed in to street scale</source>
         <translation>放大到街道尺度时显示</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="42"/>
+        <location filename="../../console/qt/main_window.py" line="52"/>
         <source>Layers and legend</source>
         <translation>图层与图例</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="45"/>
+        <location filename="../../console/qt/main_window.py" line="55"/>
         <source>Attributes</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="64"/>
+        <location filename="../../console/qt/main_window.py" line="58"/>
+        <source>Feed health</source>
+        <translation>数据源状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="79"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="66"/>
+        <location filename="../../console/qt/main_window.py" line="81"/>
         <source>Whole city</source>
         <translation>全市</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="68"/>
+        <location filename="../../console/qt/main_window.py" line="83"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="69"/>
+        <location filename="../../console/qt/main_window.py" line="84"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="72"/>
+        <location filename="../../console/qt/main_window.py" line="87"/>
         <source>Zoom to district…</source>
         <translation>缩放到区…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="79"/>
+        <location filename="../../console/qt/main_window.py" line="94"/>
         <source>Search by name or ID (Enter)</source>
         <translation>按名称或编号搜索（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="87"/>
+        <location filename="../../console/qt/main_window.py" line="102"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="88"/>
+        <location filename="../../console/qt/main_window.py" line="103"/>
         <source>&amp;Import data…</source>
         <translation>导入数据(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="90"/>
+        <location filename="../../console/qt/main_window.py" line="105"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="91"/>
+        <location filename="../../console/qt/main_window.py" line="106"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="95"/>
+        <location filename="../../console/qt/main_window.py" line="111"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="105"/>
+        <location filename="../../console/qt/main_window.py" line="121"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="106"/>
+        <location filename="../../console/qt/main_window.py" line="122"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="121"/>
+        <location filename="../../console/qt/main_window.py" line="149"/>
+        <source>Typhoon</source>
+        <translation>台风</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="149"/>
+        <source>Rainstorm</source>
+        <translation>暴雨</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="156"/>
+        <source>Response level %1</source>
+        <translation>%1 级响应</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="160"/>
+        <source>No live feeds</source>
+        <translation>无实时数据源</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="162"/>
+        <source>%1 feed(s) need attention</source>
+        <translation>%1 个数据源异常</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="165"/>
+        <source>All feeds healthy</source>
+        <translation>数据源全部正常</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="171"/>
+        <source>Scenario time</source>
+        <translation>推演时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="171"/>
+        <source>Beijing time</source>
+        <translation>北京时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="180"/>
         <source>Lon %1, Lat %2</source>
         <translation>经度 %1，纬度 %2</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="124"/>
+        <location filename="../../console/qt/main_window.py" line="183"/>
         <source>Scale 1:%1</source>
         <translation>比例尺 1:%1</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="151"/>
+        <location filename="../../console/qt/main_window.py" line="210"/>
         <source>Nothing found for “%1”</source>
         <translation>未找到“%1”</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="176"/>
+        <location filename="../../console/qt/main_window.py" line="235"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="177"/>
+        <location filename="../../console/qt/main_window.py" line="236"/>
         <source>Emergency Command Console
 One live picture of the city for typhoons and rainstorms.</source>
         <translation>应急指挥控制台
@@ -202,11 +310,50 @@ One live picture of the city for typhoons and rainstorms.</source>
     </message>
 </context>
 <context>
+    <name>feed_state</name>
+    <message>
+        <location filename="../../console/qt/feed_panel.py" line="14"/>
+        <source>Not started</source>
+        <translation>未启动</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_panel.py" line="15"/>
+        <source>Connecting</source>
+        <translation>连接中</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_panel.py" line="16"/>
+        <source>Connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_panel.py" line="17"/>
+        <source>Reconnecting</source>
+        <translation>重连中</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_panel.py" line="18"/>
+        <source>Down</source>
+        <translation>中断</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_panel.py" line="19"/>
+        <source>Stale</source>
+        <translation>数据过期</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_panel.py" line="20"/>
+        <source>Finished</source>
+        <translation>已结束</translation>
+    </message>
+</context>
+<context>
     <name>fields</name>
     <message>
         <location filename="../../layers/cameras.py" line="17"/>
-        <location filename="../../layers/flood_points.py" line="24"/>
+        <location filename="../../layers/flood_points.py" line="25"/>
         <location filename="../../layers/sites.py" line="23"/>
+        <location filename="../../layers/stations.py" line="24"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
@@ -231,40 +378,44 @@ One live picture of the city for typhoons and rainstorms.</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../layers/flood_points.py" line="25"/>
+        <location filename="../../layers/flood_points.py" line="26"/>
         <location filename="../../layers/sites.py" line="24"/>
+        <location filename="../../layers/stations.py" line="25"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../layers/flood_points.py" line="26"/>
+        <location filename="../../layers/flood_points.py" line="27"/>
         <location filename="../../layers/sites.py" line="25"/>
+        <location filename="../../layers/stations.py" line="26"/>
         <location filename="../../layers/trees.py" line="30"/>
         <source>District</source>
         <translation>所属区</translation>
     </message>
     <message>
-        <location filename="../../layers/flood_points.py" line="27"/>
+        <location filename="../../layers/flood_points.py" line="28"/>
         <source>Sensor</source>
         <translation>水位传感器</translation>
     </message>
     <message>
-        <location filename="../../layers/flood_points.py" line="28"/>
+        <location filename="../../layers/flood_points.py" line="29"/>
+        <location filename="../../layers/stations.py" line="27"/>
         <source>Expected reading interval (s)</source>
         <translation>预期上报间隔 (秒)</translation>
     </message>
     <message>
-        <location filename="../../layers/flood_points.py" line="30"/>
+        <location filename="../../layers/flood_points.py" line="31"/>
         <source>Water depth (cm)</source>
         <translation>积水深度 (厘米)</translation>
     </message>
     <message>
-        <location filename="../../layers/flood_points.py" line="31"/>
+        <location filename="../../layers/flood_points.py" line="32"/>
         <source>Depth class</source>
         <translation>积水等级</translation>
     </message>
     <message>
-        <location filename="../../layers/flood_points.py" line="32"/>
+        <location filename="../../layers/flood_points.py" line="33"/>
+        <location filename="../../layers/stations.py" line="40"/>
         <source>Last reading</source>
         <translation>最近读数</translation>
     </message>
@@ -333,6 +484,41 @@ One live picture of the city for typhoons and rainstorms.</source>
         <source>Street</source>
         <translation>所在道路</translation>
     </message>
+    <message>
+        <location filename="../../layers/stations.py" line="29"/>
+        <source>Warning level (m)</source>
+        <translation>警戒水位 (米)</translation>
+    </message>
+    <message>
+        <location filename="../../layers/stations.py" line="31"/>
+        <source>Mean wind (m/s)</source>
+        <translation>平均风速 (米/秒)</translation>
+    </message>
+    <message>
+        <location filename="../../layers/stations.py" line="32"/>
+        <source>Gust (m/s)</source>
+        <translation>阵风 (米/秒)</translation>
+    </message>
+    <message>
+        <location filename="../../layers/stations.py" line="33"/>
+        <source>Rain, last hour (mm)</source>
+        <translation>1 小时雨量 (毫米)</translation>
+    </message>
+    <message>
+        <location filename="../../layers/stations.py" line="35"/>
+        <source>Rain since the event began (mm)</source>
+        <translation>过程累计雨量 (毫米)</translation>
+    </message>
+    <message>
+        <location filename="../../layers/stations.py" line="37"/>
+        <source>Water level (m)</source>
+        <translation>水位 (米)</translation>
+    </message>
+    <message>
+        <location filename="../../layers/stations.py" line="38"/>
+        <source>Condition</source>
+        <translation>状况</translation>
+    </message>
 </context>
 <context>
     <name>layers</name>
@@ -342,7 +528,7 @@ One live picture of the city for typhoons and rainstorms.</source>
         <translation>视频监控</translation>
     </message>
     <message>
-        <location filename="../../layers/flood_points.py" line="22"/>
+        <location filename="../../layers/flood_points.py" line="23"/>
         <source>Flood points</source>
         <translation>积水点</translation>
     </message>
@@ -381,6 +567,11 @@ One live picture of the city for typhoons and rainstorms.</source>
         <source>Roads</source>
         <translation>道路</translation>
     </message>
+    <message>
+        <location filename="../../layers/stations.py" line="22"/>
+        <source>Weather and tide stations</source>
+        <translation>气象站与潮位站</translation>
+    </message>
 </context>
 <context>
     <name>legend</name>
@@ -396,6 +587,7 @@ One live picture of the city for typhoons and rainstorms.</source>
     </message>
     <message>
         <location filename="../../layers/flood_points.py" line="12"/>
+        <location filename="../../layers/stations.py" line="15"/>
         <source>No reading</source>
         <translation>无读数</translation>
     </message>
@@ -459,56 +651,109 @@ One live picture of the city for typhoons and rainstorms.</source>
         <source>Low risk</source>
         <translation>低风险</translation>
     </message>
+    <message>
+        <location filename="../../layers/base.py" line="75"/>
+        <source>Stale: no recent reading</source>
+        <translation>数据过期：近期无读数</translation>
+    </message>
+    <message>
+        <location filename="../../layers/stations.py" line="10"/>
+        <source>Tide above warning level</source>
+        <translation>潮位超警戒</translation>
+    </message>
+    <message>
+        <location filename="../../layers/stations.py" line="11"/>
+        <source>Wind force 10 or gusts 12 and above</source>
+        <translation>平均风 10 级或阵风 12 级以上</translation>
+    </message>
+    <message>
+        <location filename="../../layers/stations.py" line="12"/>
+        <source>Wind force 8 or gusts 10 and above</source>
+        <translation>平均风 8 级或阵风 10 级以上</translation>
+    </message>
+    <message>
+        <location filename="../../layers/stations.py" line="13"/>
+        <source>Wind force 6 or gusts 8 and above</source>
+        <translation>平均风 6 级或阵风 8 级以上</translation>
+    </message>
+    <message>
+        <location filename="../../layers/stations.py" line="14"/>
+        <source>Normal</source>
+        <translation>正常</translation>
+    </message>
+</context>
+<context>
+    <name>signal</name>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="20"/>
+        <source>blue</source>
+        <translation>蓝色</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="20"/>
+        <source>yellow</source>
+        <translation>黄色</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="21"/>
+        <source>orange</source>
+        <translation>橙色</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="21"/>
+        <source>red</source>
+        <translation>红色</translation>
+    </message>
 </context>
 <context>
     <name>values</name>
     <message>
-        <location filename="../../layers/cameras.py" line="29"/>
+        <location filename="../../layers/cameras.py" line="30"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../layers/cameras.py" line="30"/>
+        <location filename="../../layers/cameras.py" line="31"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../layers/flood_points.py" line="39"/>
+        <location filename="../../layers/flood_points.py" line="41"/>
         <source>Underpass</source>
         <translation>下立交</translation>
     </message>
     <message>
-        <location filename="../../layers/flood_points.py" line="40"/>
+        <location filename="../../layers/flood_points.py" line="42"/>
         <source>Road ponding spot</source>
         <translation>道路积水点</translation>
     </message>
     <message>
-        <location filename="../../layers/sites.py" line="37"/>
+        <location filename="../../layers/sites.py" line="38"/>
         <source>Building</source>
         <translation>房建工程</translation>
     </message>
     <message>
-        <location filename="../../layers/sites.py" line="38"/>
+        <location filename="../../layers/sites.py" line="39"/>
         <source>Municipal works</source>
         <translation>市政工程</translation>
     </message>
     <message>
-        <location filename="../../layers/sites.py" line="41"/>
-        <source>Normal</source>
+        <location filename="../../layers/sites.py" line="42"/>
+        <source>Working normally</source>
         <translation>正常施工</translation>
     </message>
     <message>
-        <location filename="../../layers/sites.py" line="42"/>
+        <location filename="../../layers/sites.py" line="43"/>
         <source>Work stopped</source>
         <translation>已停工</translation>
     </message>
     <message>
-        <location filename="../../layers/sites.py" line="43"/>
+        <location filename="../../layers/sites.py" line="44"/>
         <source>Evacuating</source>
         <translation>撤离中</translation>
     </message>
     <message>
-        <location filename="../../layers/sites.py" line="44"/>
+        <location filename="../../layers/sites.py" line="45"/>
         <source>Evacuated</source>
         <translation>已撤离</translation>
     </message>
@@ -551,6 +796,16 @@ One live picture of the city for typhoons and rainstorms.</source>
         <location filename="../../layers/trees.py" line="48"/>
         <source>Removed</source>
         <translation>已移除</translation>
+    </message>
+    <message>
+        <location filename="../../layers/stations.py" line="48"/>
+        <source>Weather station</source>
+        <translation>气象站</translation>
+    </message>
+    <message>
+        <location filename="../../layers/stations.py" line="49"/>
+        <source>Tide gauge</source>
+        <translation>潮位站</translation>
     </message>
 </context>
 </TS>

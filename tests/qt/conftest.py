@@ -28,6 +28,6 @@ def console(qtbot, demo_copy):
     window.show()
     qtbot.waitExposed(window)
     yield console
-    console.window.close()
+    console.shutdown()
     store.close()
 

@@ -153,6 +153,7 @@ def test_window_layout_view_and_layers_are_remembered(console, qtbot):
     assert again.size() == window.size()
     assert not window.session.layers["cameras"].visible
     xmin, ymin, xmax, ymax = again.canvas.view_box()
+    again.close()  # before the fixture closes the store its timers read
     assert abs((xmin + xmax) / 2 - 13_525_000) < 50 and abs((ymin + ymax) / 2 - 3_665_000) < 50
 
 

@@ -1,0 +1,52 @@
+"""The feeds of one session: their shared ingest queue, their parsers, starting, stopping and health."""
+from __future__ import annotations
+
+import queue
+from typing import Any, Callable
+
+from ..events import Event
+from ..session import Session
+from .base import Feed, FeedState, HealthSnapshot, drain
+from .messages import MessageParser
+
+UNHEALTHY = (FeedState.RECONNECTING, FeedState.DOWN, FeedState.STALE, FeedState.CONNECTING)
+
+
+def _cap_parser() -> Callable[[bytes], dict[str, Any]]:
+    from .cap import parse_cap  # loads the CAP schema lazily, on the first XML message
+
+    return parse_cap
+
+
+class FeedManager:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.queue: queue.SimpleQueue[Event] = queue.SimpleQueue()
+        self.feeds: list[Feed] = []
+
+    def parser(self, source: str) -> MessageParser:
+        """A parser that checks messages against the session's objects and the city's area."""
+        return MessageParser(self.session.known, self.session.store.config.area, source, _cap_parser())
+
+    def add(self, feed: Feed) -> Feed:
+        self.feeds.append(feed)
+        return feed
+
+    def start_all(self) -> None:
+        for feed in self.feeds:
+            feed.start()
+
+    def stop_all(self) -> None:
+        for feed in self.feeds:
+            feed.stop()
+
+    def pump(self, limit: int = 50_000) -> list[Event]:
+        """Ingest what the feeds have queued, as one batch (one transaction); returns the new events."""
+        batch = drain(self.queue, limit)
+        return self.session.ingest(batch) if batch else []
+
+    def health(self) -> list[HealthSnapshot]:
+        return [feed.health.snapshot() for feed in self.feeds]
+
+    def unhealthy(self) -> list[HealthSnapshot]:
+        return [snapshot for snapshot in self.health() if snapshot.state in UNHEALTHY]
