@@ -184,3 +184,23 @@ def test_times_without_offset_are_rejected():
     with pytest.raises(ValueError, match="timezone"):
         normalize_time("2021-07-25T09:00:00")
     assert normalize_time("2021-07-25T09:00:00+08:00") == "2021-07-25T01:00:00.000Z"
+
+
+def test_a_version_1_database_is_migrated_and_keeps_its_data(tmp_path):
+    from console.core.store import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    MIGRATIONS[0](conn)  # the first released schema, as an older console left it
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO events (seq, id, type, event_time, received_time, source, payload) VALUES "
+                 "(1, 'e1', 'objects.registered', '2021-07-20T00:00:00.000Z', '2021-07-20T00:00:00.000Z', 'x', ?)",
+                 ('{"kind": "trees", "objects": [{"id": "TR-1", "lon": 121.47, "lat": 31.23, '
+                  '"attrs": {"species": "a", "grade": "low", "status": "checked"}}]}',))
+    conn.commit()
+    conn.close()
+    store = Store(path)
+    assert store.schema_version == SCHEMA_VERSION
+    assert store.rows("stations") == [] and store.rows("city_state") == []
+    store.rebuild_projections()
+    assert [r["id"] for r in store.rows("trees")] == ["TR-1"]
