@@ -42,8 +42,12 @@ class ImportDialog(QtWidgets.QDialog):
                                              QtWidgets.QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._import)
         buttons.rejected.connect(self.reject)
+        self.error = QtWidgets.QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c0392b;")
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.resize(520, self.sizeHint().height())
 
@@ -64,7 +68,7 @@ class ImportDialog(QtWidgets.QDialog):
         try:
             report = self.import_file(path, kind, crs)
         except (LoadError, ValueError) as exc:
-            QtWidgets.QMessageBox.warning(self, self.tr("Cannot import"), str(exc))
+            self.error.setText(self.tr("Cannot import: %1").replace("%1", str(exc)))
             return  # keep the dialog open so the user can fix the choice
         self.accept()
         box = QtWidgets.QMessageBox(self.parentWidget())

@@ -4,12 +4,14 @@ from __future__ import annotations
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
+from console.core.feeds.config import default_feed_config_path
 from console.core.feeds.manager import FeedManager
 from console.core.session import Session
 from console.core.timefmt import BEIJING
 from layers.basemap import Basemap
 
 from .i18n import translate
+from .feed_dialog import FeedDialog
 from .feed_panel import FeedPanel, state_text
 from .identify_panel import IdentifyPanel
 from .import_dialog import ImportDialog
@@ -103,6 +105,9 @@ class MainWindow(QtWidgets.QMainWindow):
         file_menu.addAction(self.tr("&Import data…"), lambda: ImportDialog(self.session, self).open(),
                             QtGui.QKeySequence("Ctrl+I"))
         file_menu.addAction(self.tr("&Quit"), self.close, QtGui.QKeySequence.StandardKey.Quit)
+        feeds_menu = self.menuBar().addMenu(self.tr("F&eeds"))
+        feeds_menu.addAction(self.tr("&Configure feeds…"), self.configure_feeds)
+        feeds_menu.addAction(self.tr("Feed &health"), self._show_feeds)
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         view_menu.addAction(self.full_extent_action)
         view_menu.addAction(self.layers_dock.toggleViewAction())
@@ -169,6 +174,21 @@ class MainWindow(QtWidgets.QMainWindow):
         moment = self.session.clock.now().astimezone(BEIJING)
         prefix = self.tr("Scenario time") if self.session.clock.simulated else self.tr("Beijing time")
         return f"{prefix} {moment:%Y-%m-%d %H:%M}"
+
+    def configure_feeds(self) -> FeedDialog:
+        dialog = FeedDialog(self.feeds.configs, default_feed_config_path(), self)
+        dialog.accepted.connect(lambda: self.apply_feeds(dialog.saved or []))
+        dialog.open()
+        return dialog
+
+    def apply_feeds(self, configs: list) -> None:
+        errors = self.feeds.configure(configs)
+        if errors:
+            box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Warning, self.tr("Some feeds did not start"),
+                                        "\n".join(errors), parent=self)
+            box.open()  # not exec(): the console keeps running while the message is shown
+        self.feed_panel.refresh()
+        self.refresh_status()
 
     def _show_feeds(self) -> None:
         self.feeds_dock.show()

@@ -2,6 +2,69 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>FeedDialog</name>
+    <message>
+        <location filename="../../console/qt/feed_dialog.py" line="37"/>
+        <source>Configure feeds</source>
+        <translation>配置数据源</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_dialog.py" line="43"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_dialog.py" line="43"/>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_dialog.py" line="50"/>
+        <source>Enabled</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_dialog.py" line="52"/>
+        <source>Option</source>
+        <translation>选项</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_dialog.py" line="52"/>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_dialog.py" line="55"/>
+        <source>Add option</source>
+        <translation>添加选项</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_dialog.py" line="58"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_dialog.py" line="59"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_dialog.py" line="63"/>
+        <source>Options (TOML values; see resources/config/feeds.example.toml)</source>
+        <translation>选项（TOML 取值，参见 resources/config/feeds.example.toml）</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_dialog.py" line="97"/>
+        <source>new feed</source>
+        <translation>新数据源</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/feed_dialog.py" line="177"/>
+        <source>Cannot save the feeds: %1</source>
+        <translation>无法保存数据源配置：%1</translation>
+    </message>
+</context>
+<context>
     <name>FeedPanel</name>
     <message>
         <location filename="../../console/qt/feed_panel.py" line="36"/>
@@ -59,7 +122,7 @@
         <translation>被拒绝的消息（所选数据源最近 100 条）</translation>
     </message>
     <message>
-        <location filename="../../console/qt/feed_panel.py" line="70"/>
+        <location filename="../../console/qt/feed_panel.py" line="72"/>
         <source>%1 s ago</source>
         <translation>%1 秒前</translation>
     </message>
@@ -86,7 +149,7 @@
     <name>ImportDialog</name>
     <message>
         <location filename="../../console/qt/import_dialog.py" line="21"/>
-        <location filename="../../console/qt/import_dialog.py" line="52"/>
+        <location filename="../../console/qt/import_dialog.py" line="56"/>
         <source>Import data</source>
         <translation>导入数据</translation>
     </message>
@@ -121,22 +184,22 @@
         <translation>坐标系</translation>
     </message>
     <message>
-        <location filename="../../console/qt/import_dialog.py" line="52"/>
+        <location filename="../../console/qt/import_dialog.py" line="56"/>
         <source>Data files (*.geojson *.json *.csv *.gpkg)</source>
         <translation>数据文件 (*.geojson *.json *.csv *.gpkg)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/import_dialog.py" line="67"/>
-        <source>Cannot import</source>
-        <translation>无法导入</translation>
+        <location filename="../../console/qt/import_dialog.py" line="71"/>
+        <source>Cannot import: %1</source>
+        <translation>无法导入：%1</translation>
     </message>
     <message>
-        <location filename="../../console/qt/import_dialog.py" line="71"/>
+        <location filename="../../console/qt/import_dialog.py" line="75"/>
         <source>Import finished</source>
         <translation>导入完成</translation>
     </message>
     <message>
-        <location filename="../../console/qt/import_dialog.py" line="72"/>
+        <location filename="../../console/qt/import_dialog.py" line="76"/>
         <source>%1: %2 objects loaded, %3 rejected.</source>
         <translation>%1：已导入 %2 个对象，拒绝 %3 条。</translation>
     </message>
@@ -152,157 +215,177 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/qt/main_window.py" line="36"/>
+        <location filename="../../console/qt/main_window.py" line="38"/>
         <source>Emergency Command Console — Shanghai</source>
         <translation>应急指挥控制台 — 上海</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="43"/>
+        <location filename="../../console/qt/main_window.py" line="45"/>
         <source>Drawn when zoomed in to street scale</source>
         <translation>放大到街道尺度时显示</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="52"/>
+        <location filename="../../console/qt/main_window.py" line="54"/>
         <source>Layers and legend</source>
         <translation>图层与图例</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="55"/>
+        <location filename="../../console/qt/main_window.py" line="57"/>
         <source>Attributes</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="58"/>
+        <location filename="../../console/qt/main_window.py" line="60"/>
         <source>Feed health</source>
         <translation>数据源状态</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="79"/>
+        <location filename="../../console/qt/main_window.py" line="81"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="81"/>
+        <location filename="../../console/qt/main_window.py" line="83"/>
         <source>Whole city</source>
         <translation>全市</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="83"/>
+        <location filename="../../console/qt/main_window.py" line="85"/>
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="84"/>
+        <location filename="../../console/qt/main_window.py" line="86"/>
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="87"/>
+        <location filename="../../console/qt/main_window.py" line="89"/>
         <source>Zoom to district…</source>
         <translation>缩放到区…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="94"/>
+        <location filename="../../console/qt/main_window.py" line="96"/>
         <source>Search by name or ID (Enter)</source>
         <translation>按名称或编号搜索（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="102"/>
+        <location filename="../../console/qt/main_window.py" line="104"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="103"/>
+        <location filename="../../console/qt/main_window.py" line="105"/>
         <source>&amp;Import data…</source>
         <translation>导入数据(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="105"/>
+        <location filename="../../console/qt/main_window.py" line="107"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="106"/>
+        <location filename="../../console/qt/main_window.py" line="108"/>
+        <source>F&amp;eeds</source>
+        <translation>数据源(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="109"/>
+        <source>&amp;Configure feeds…</source>
+        <translation>配置数据源(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="110"/>
+        <source>Feed &amp;health</source>
+        <translation>数据源状态(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="111"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="111"/>
+        <location filename="../../console/qt/main_window.py" line="116"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="121"/>
+        <location filename="../../console/qt/main_window.py" line="126"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="122"/>
+        <location filename="../../console/qt/main_window.py" line="127"/>
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="149"/>
+        <location filename="../../console/qt/main_window.py" line="153"/>
         <source>Typhoon</source>
         <translation>台风</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="149"/>
+        <location filename="../../console/qt/main_window.py" line="153"/>
         <source>Rainstorm</source>
         <translation>暴雨</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="156"/>
+        <location filename="../../console/qt/main_window.py" line="160"/>
         <source>Response level %1</source>
         <translation>%1 级响应</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="160"/>
+        <location filename="../../console/qt/main_window.py" line="164"/>
         <source>No live feeds</source>
         <translation>无实时数据源</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="162"/>
+        <location filename="../../console/qt/main_window.py" line="166"/>
         <source>%1 feed(s) need attention</source>
         <translation>%1 个数据源异常</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="165"/>
+        <location filename="../../console/qt/main_window.py" line="169"/>
         <source>All feeds healthy</source>
         <translation>数据源全部正常</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="171"/>
+        <location filename="../../console/qt/main_window.py" line="175"/>
         <source>Scenario time</source>
         <translation>推演时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="171"/>
+        <location filename="../../console/qt/main_window.py" line="175"/>
         <source>Beijing time</source>
         <translation>北京时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="180"/>
+        <location filename="../../console/qt/main_window.py" line="187"/>
+        <source>Some feeds did not start</source>
+        <translation>部分数据源未能启动</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="199"/>
         <source>Lon %1, Lat %2</source>
         <translation>经度 %1，纬度 %2</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="183"/>
+        <location filename="../../console/qt/main_window.py" line="202"/>
         <source>Scale 1:%1</source>
         <translation>比例尺 1:%1</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="210"/>
+        <location filename="../../console/qt/main_window.py" line="229"/>
         <source>Nothing found for “%1”</source>
         <translation>未找到“%1”</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="235"/>
+        <location filename="../../console/qt/main_window.py" line="254"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="236"/>
+        <location filename="../../console/qt/main_window.py" line="255"/>
         <source>Emergency Command Console
 One live picture of the city for typhoons and rainstorms.</source>
         <translation>应急指挥控制台
@@ -685,22 +768,22 @@ One live picture of the city for typhoons and rainstorms.</source>
 <context>
     <name>signal</name>
     <message>
-        <location filename="../../console/qt/main_window.py" line="20"/>
+        <location filename="../../console/qt/main_window.py" line="22"/>
         <source>blue</source>
         <translation>蓝色</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="20"/>
+        <location filename="../../console/qt/main_window.py" line="22"/>
         <source>yellow</source>
         <translation>黄色</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="21"/>
+        <location filename="../../console/qt/main_window.py" line="23"/>
         <source>orange</source>
         <translation>橙色</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="21"/>
+        <location filename="../../console/qt/main_window.py" line="23"/>
         <source>red</source>
         <translation>红色</translation>
     </message>

@@ -20,7 +20,7 @@ def test_window_opens_on_the_demo_in_chinese(console):
     assert len(layers["trees"]) == 50_000 and len(layers["cameras"]) == 30_000
     assert 650 <= len(layers["flood_points"]) <= 750 and 4_400 <= len(layers["construction_sites"]) <= 4_800
     menus = [action.text() for action in window.menuBar().actions()]
-    assert menus == ["文件(&F)", "视图(&V)", "语言(&L)", "帮助(&H)"]
+    assert menus == ["文件(&F)", "数据源(&E)", "视图(&V)", "语言(&L)", "帮助(&H)"]
     assert window.layer_panel.layer_items["trees"].text(0) == "行道树"
     assert window.layer_panel.layer_items["trees"].text(1) == "50,000"
 
@@ -120,7 +120,7 @@ def test_status_bar_shows_cursor_position_and_scale(console, qtbot):
 
 def test_language_switches_to_english_and_back(console, qtbot):
     old_view = console.window.canvas.view_box()
-    english = next(a for a in console.window.menuBar().actions()[2].menu().actions() if a.data() == "en")
+    english = next(a for a in console.window.menuBar().actions()[3].menu().actions() if a.data() == "en")
     english.trigger()
     window = console.window
     qtbot.waitExposed(window)

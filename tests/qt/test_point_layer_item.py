@@ -7,6 +7,7 @@ import pytest
 from PySide6 import QtCore, QtGui
 
 from console.qt.point_layer_item import PointLayerItem, palette
+from layers.density import DensityPyramid
 from layers.flood_points import FloodPointLayer
 from layers.trees import GRADES, TreeLayer
 
@@ -26,7 +27,7 @@ def trees() -> tuple[TreeLayer, int, int]:
     codes = 1 + np.arange(x.size) % 3
     lone = 30 * 100 + 20  # grid point (20, 30), 10 km from the dense grid
     codes[lone] = VERY_HIGH
-    low = 10_000 + 80 * 200 + 101  # in the middle of the dense grid
+    low = 10_000 + 80 * 200 + 102  # in the middle of the dense grid
     assert codes[low] == LOW
     layer = TreeLayer()
     layer.replace([{"id": f"T{i}", "x": xi, "y": yi, "grade": GRADES[c], "species": "Platanus",
@@ -58,10 +59,13 @@ class Canvas:
         pixels = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
         return pixels[:, :image.width() * 3].reshape(image.height(), image.width(), 3).astype(int)
 
-    def pixel_of(self, layer, row: int) -> tuple[int, int]:
-        """(column, row) of the device pixel holding the point of `row`."""
-        point = self.view.mapViewToDevice(QtCore.QPointF(layer.x[row], layer.y[row]))
+    def pixel_at(self, x: float, y: float) -> tuple[int, int]:
+        """(column, row) of the device pixel holding the map point (x, y)."""
+        point = self.view.mapViewToDevice(QtCore.QPointF(x, y))
         return int(point.x()), int(point.y())
+
+    def pixel_of(self, layer, row: int) -> tuple[int, int]:
+        return self.pixel_at(layer.x[row], layer.y[row])
 
 
 def red(pixels: np.ndarray) -> np.ndarray:
@@ -96,19 +100,20 @@ def test_city_scale_draws_the_pyramid_and_a_lone_very_high_tree_shows(qtbot, lay
     assert not shown.any(), "red where there is no very-high-risk tree"
 
 
-def test_zoomed_in_every_point_is_a_symbol_of_its_class_colour(qtbot, layer_rows):
-    layer, lone, _ = layer_rows
+@pytest.mark.parametrize("where, width", [("lone", 2_000.0), ("dense", 60.0)])
+def test_zoomed_in_every_point_is_a_symbol_of_its_class_colour(qtbot, layer_rows, where, width):
+    layer, lone, low = layer_rows
     canvas = Canvas(qtbot, PointLayerItem(layer, symbol_px=4))
+    centre = lone if where == "lone" else low
+    pixels = canvas.show(layer.x[centre], layer.y[centre], width)
+    assert canvas.item.regime == "symbols"
     colours = palette(layer)[:, :3]
-    for x, y in ((layer.x[lone], layer.y[lone]), (ORIGIN[0] + 25_500, ORIGIN[1] + 25_400)):
-        pixels = canvas.show(x, y, 2_000.0 if (x, y) == (layer.x[lone], layer.y[lone]) else 60.0)
-        assert canvas.item.regime == "symbols"
-        rows = [r for r in np.flatnonzero((np.abs(layer.x - x) < 1_000) & (np.abs(layer.y - y) < 600))
-                if 0 <= canvas.pixel_of(layer, r)[0] < WIDTH and 0 <= canvas.pixel_of(layer, r)[1] < HEIGHT]
-        assert len(rows) >= 4
-        for r in rows:
-            column, row = canvas.pixel_of(layer, r)
-            assert pixels[row, column].tolist() == colours[layer.style_codes()[r]].tolist(), (r, column, row)
+    shown = [(r, *canvas.pixel_of(layer, r)) for r in range(len(layer))
+             if abs(layer.x[r] - layer.x[centre]) < width and abs(layer.y[r] - layer.y[centre]) < width]
+    shown = [(r, column, row) for r, column, row in shown if 0 <= column < WIDTH and 0 <= row < HEIGHT]
+    assert len(shown) >= 6
+    for r, column, row in shown:
+        assert pixels[row, column].tolist() == colours[layer.style_codes()[r]].tolist(), (r, column, row)
 
 
 @pytest.mark.parametrize("regime, width", [("pyramid", 60_000.0), ("binned", 4_000.0), ("symbols", 60.0)])
@@ -137,17 +142,19 @@ def test_a_moved_point_is_drawn_at_its_new_place(qtbot):
     pixels = canvas.show(x, y, 1_000.0)
     assert canvas.item.regime == "symbols"
     assert near(red(pixels), *canvas.pixel_of(layer, lone))
-    assert not near(red(pixels), *canvas.view.mapViewToDevice(QtCore.QPointF(x, y)).toPoint().toTuple(), radius=4)
+    assert not near(red(pixels), *canvas.pixel_at(x, y), radius=4)
 
 
-@pytest.mark.parametrize("count, outlined", [(700, True), (6_000, False)])
+@pytest.mark.parametrize("count, outlined", [(700, True), (8_000, False)])  # 80 % of them in view
 def test_zoomed_out_only_small_layers_keep_symbol_outlines(qtbot, count, outlined):
     """White 'no reading' flood points on a white map are legible only through their dark outline; a big
     layer zoomed out is drawn without outlines."""
-    rng = np.random.default_rng(7)
+    xy = np.random.default_rng(7).uniform(0, 50_000, (2 * count, 2))
+    xy = xy[np.abs(xy - 25_000).max(axis=1) > 2_000][:count]  # 2 km clear round the first point...
+    xy[0] = 25_000  # ...so that no other symbol covers it
     layer = FloodPointLayer()
-    layer.replace([{"id": f"F{i}", "x": ORIGIN[0] + rng.uniform(0, 50_000), "y": ORIGIN[1] + rng.uniform(0, 50_000),
-                    "name": f"spot {i}", "kind": "road_spot", "depth_class": -1} for i in range(count)])
+    layer.replace([{"id": f"F{i}", "x": ORIGIN[0] + x, "y": ORIGIN[1] + y, "name": f"spot {i}", "kind": "road_spot",
+                    "depth_class": -1} for i, (x, y) in enumerate(xy.tolist())])
     canvas = Canvas(qtbot, PointLayerItem(layer, symbol_px=8, square=True), background="w")
     pixels = canvas.show(ORIGIN[0] + 25_000, ORIGIN[1] + 25_000, 60_000)
     assert canvas.item.regime == "symbols"
@@ -158,3 +165,18 @@ def test_zoomed_out_only_small_layers_keep_symbol_outlines(qtbot, count, outline
         assert near(dark, column, row, radius=6)
     else:
         assert not dark.any()
+
+
+def test_restyling_many_points_equals_a_rebuild(qtbot):
+    layer, _, _ = trees()
+    item = PointLayerItem(layer, symbol_px=4)
+    pyramid = item.pyramid()
+    rng = np.random.default_rng(5)
+    for _ in range(3):
+        rows = rng.choice(len(layer), 500, replace=False)
+        layer.upsert([{"id": layer.ids[r], "x": layer.x[r], "y": layer.y[r], "grade": GRADES[rng.integers(4)],
+                       "species": "Platanus", "status": "checked"} for r in rows])
+    assert item.pyramid() is pyramid
+    rebuilt = DensityPyramid(layer.x, layer.y, layer.style_codes(), len(layer.style_classes))
+    for restyled, fresh in zip(pyramid.levels, rebuilt.levels, strict=True):
+        assert np.array_equal(restyled.counts, fresh.counts) and np.array_equal(restyled.worst, fresh.worst)

@@ -7,6 +7,7 @@ from typing import Any, Callable
 from ..events import Event
 from ..session import Session
 from .base import Feed, FeedState, HealthSnapshot, drain
+from .config import FeedConfig, build_feed
 from .messages import MessageParser
 
 UNHEALTHY = (FeedState.RECONNECTING, FeedState.DOWN, FeedState.STALE, FeedState.CONNECTING)
@@ -23,6 +24,7 @@ class FeedManager:
         self.session = session
         self.queue: queue.SimpleQueue[Event] = queue.SimpleQueue()
         self.feeds: list[Feed] = []
+        self.configs: list[FeedConfig] = []  # what the feeds were last configured from
 
     def parser(self, source: str) -> MessageParser:
         """A parser that checks messages against the session's objects and the city's area."""
@@ -31,6 +33,23 @@ class FeedManager:
     def add(self, feed: Feed) -> Feed:
         self.feeds.append(feed)
         return feed
+
+    def configure(self, configs: list[FeedConfig]) -> list[str]:
+        """Stop the current feeds, then build and start the enabled ones of `configs`.
+        Returns one error per feed that could not be built; the others run."""
+        self.stop_all()
+        self.feeds = []
+        self.configs = list(configs)
+        errors = []
+        for config in configs:
+            if not config.enabled:
+                continue
+            try:
+                self.add(build_feed(config, self.parser(config.name), self.queue))
+            except ValueError as exc:
+                errors.append(str(exc))
+        self.start_all()
+        return errors
 
     def start_all(self) -> None:
         for feed in self.feeds:

@@ -1,0 +1,67 @@
+"""The feed-health dock, the status bar's feed and signal indicators, and the feed dialog."""
+import json
+import socket
+
+from PySide6 import QtWidgets
+
+from console.core.feeds.config import FeedConfig, load_feed_config
+
+
+def wait_for(qtbot, condition, timeout=10_000):
+    qtbot.waitUntil(condition, timeout=timeout)
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_feed_panel_shows_state_rejections_and_signals(console, qtbot, tmp_path):
+    window = console.window
+    recording = tmp_path / "feed.ndjson"
+    lines = [{"id": "sig-1", "type": "warning_signal", "time": "2021-07-25T04:00:00+08:00", "hazard": "typhoon",
+              "level": "orange"},
+             {"id": "resp-1", "type": "response_level", "time": "2021-07-25T04:00:00+08:00", "level": "III"}]
+    recording.write_text(json.dumps(lines[0]) + "\n{broken\n" + json.dumps(lines[1]) + "\n", encoding="utf-8")
+    window.apply_feeds([FeedConfig("录制回放", "recorded", options={"path": str(recording), "speed": 0}),
+                        FeedConfig("水务接口", "http", options={"url": f"http://127.0.0.1:{closed_port()}/x",
+                                                                "interval_s": 0.2, "timeout_s": 0.5})])
+    wait_for(qtbot, lambda: console.session.city_state().get("response_level") == "III")
+    wait_for(qtbot, lambda: window.feed_panel.table.rowCount() == 2 and
+             window.feed_panel.table.item(0, 2).text() == "已结束")
+    panel = window.feed_panel
+    assert panel.table.item(0, 0).text() == "录制回放" and panel.table.item(0, 6).text() == "1"
+    panel.table.selectRow(0)
+    assert "line 2" in panel.rejections.item(0, 1).text() and "{broken" in panel.rejections.item(0, 2).text()
+    wait_for(qtbot, lambda: panel.table.item(1, 2).text() == "重连中")
+    window.refresh_status()
+    assert "1 个数据源异常" in window.feed_label.text()
+    assert "台风 橙色" in window.city_label.text() and "III 级响应" in window.city_label.text()
+    window.apply_feeds([])
+    window.refresh_status()
+    assert "无实时数据源" in window.feed_label.text()
+
+
+def test_feed_dialog_checks_and_saves_the_feeds(console, qtbot, tmp_path, monkeypatch):
+    path = tmp_path / "feeds.toml"
+    monkeypatch.setattr("console.qt.main_window.default_feed_config_path", lambda: path)
+    dialog = console.window.configure_feeds()
+    qtbot.addWidget(dialog)
+    dialog.add_feed()
+    dialog.name.setText("城市物联网")
+    dialog.type.setCurrentText("http")  # adds the required 'url' row, still empty
+    try:
+        dialog.validate()
+        raise AssertionError("an http feed without a url must be refused")
+    except ValueError as exc:
+        assert "url" in str(exc)
+    url_row = next(r for r in range(dialog.options.rowCount()) if dialog.options.item(r, 0).text() == "url")
+    dialog.options.item(url_row, 1).setText("http://127.0.0.1:9/readings")
+    dialog._add_option_row("interval_s", "30")
+    dialog._save()
+    assert dialog.result() == QtWidgets.QDialog.DialogCode.Accepted.value, dialog.error.text()
+    saved = load_feed_config(path)
+    assert [(c.name, c.type, c.options["url"], c.options["interval_s"]) for c in saved] == [
+        ("城市物联网", "http", "http://127.0.0.1:9/readings", 30)]
+    console.window.apply_feeds([])
