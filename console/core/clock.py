@@ -24,8 +24,11 @@ class Clock:
         elapsed = (time.monotonic() - self._anchor_wall) * self.speed
         return self._anchor_time + timedelta(seconds=elapsed)
 
-    def follow(self, scenario_time: datetime, speed: float) -> None:
-        """Run from `scenario_time` at `speed` times real time (a simulation or a recorded feed)."""
+    def follow(self, scenario_time: datetime | None, speed: float) -> None:
+        """Run from `scenario_time` at `speed` times real time (a simulation or a recorded feed);
+        speed 0 holds the clock (paused). A feed that has no time yet passes None: nothing changes."""
+        if scenario_time is None:
+            return
         self._anchor_time = scenario_time.astimezone(timezone.utc)
         self._anchor_wall = time.monotonic()
         self.speed = speed

@@ -45,9 +45,12 @@ class FeedManager:
             if not config.enabled:
                 continue
             try:
-                self.add(build_feed(config, self.parser(config.name), self.queue))
+                feed = self.add(build_feed(config, self.parser(config.name), self.queue))
             except ValueError as exc:
                 errors.append(str(exc))
+                continue
+            if feed.kind == "scenario":
+                feed.on_clock = self.session.clock.follow  # the console's clock runs at the scenario's time
         self.start_all()
         return errors
 
