@@ -1,9 +1,10 @@
 """Command line: `emergency-console` (or `python main.py`) opens the console; subcommands run headless.
 
-    emergency-console [--db PATH] [--lang zh_CN|en] [--no-demo]       open the console
-    emergency-console import KIND FILE [--crs CRS] [--db PATH]          load a GeoJSON or CSV file
-    emergency-console rebuild [--db PATH]                               rebuild projections from the log
-    emergency-console info [--db PATH]                                  what the database holds
+    emergency-console [--db PATH] [--lang zh_CN|en] [--no-demo] [--feeds FILE] [--speed N]   open the console
+    emergency-console import KIND FILE [--crs CRS]       load a GeoJSON, CSV or GeoPackage file
+    emergency-console simulate [--broker HOST[:PORT]] [--speed N] [--start T] [--end T]   play Typhoon In-Fa
+    emergency-console rebuild                            rebuild projections from the log
+    emergency-console info                               what the database holds
 """
 from __future__ import annotations
 
@@ -17,12 +18,23 @@ from layers import LAYER_BY_KIND
 from .core.crs import SUPPORTED_CRS_NAMES
 from .core.paths import default_db_path
 
+BROKER_TIMEOUT_S = 10.0
+DEMO_SPEED = 1800.0  # the demo's typhoon: a day and a quarter in the first minute
+DEMO_SCENARIO = "台风“烟花”推演 (In-Fa)"
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="emergency-console", description="Emergency command console")
     parser.add_argument("--db", type=Path, help=f"the console database (default: {default_db_path()})")
     parser.add_argument("--lang", choices=("zh_CN", "en"), help="user-interface language (default: zh_CN)")
-    parser.add_argument("--no-demo", action="store_true", help="do not load the bundled Shanghai demo data")
+    parser.add_argument("--no-demo", action="store_true",
+                        help="do not load the bundled Shanghai demo data, nor play its typhoon scenario")
+    parser.add_argument("--feeds", type=Path,
+                        help="the feeds file (default: the user's feeds.toml; without one, the demo plays the "
+                             "Typhoon In-Fa scenario)")
+    parser.add_argument("--speed", type=float, default=DEMO_SPEED,
+                        help=f"speed of the demo's typhoon scenario, 1 to 3600 times real time "
+                             f"(default {DEMO_SPEED:g})")
     parser.add_argument("--quit-after-first-paint", action="store_true",
                         help="print the time to the first painted map and quit (for benchmarks)")
     commands = parser.add_subparsers(dest="command")
@@ -31,6 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file", type=Path)
     load.add_argument("--crs", default="WGS84",
                       help=f"coordinate system of the file: {', '.join(SUPPORTED_CRS_NAMES)} or EPSG:n")
+    simulate = commands.add_parser("simulate", help="play the Typhoon In-Fa scenario (July 2021): publish it to "
+                                   "an MQTT broker, or without one, ingest it into the database")
+    simulate.add_argument("--broker", help="HOST[:PORT] of an MQTT broker (port 1883 by default)")
+    simulate.add_argument("--speed", type=float, default=600.0,
+                          help="times real time, 1 to 3600, or 0 for as fast as possible (default 600)")
+    simulate.add_argument("--start", help="scenario time to start at, ISO-8601 with offset "
+                                          "(default 2021-07-23T06:00+08:00)")
+    simulate.add_argument("--end", help="scenario time to stop at (default 2021-07-27T00:00+08:00)")
     commands.add_parser("rebuild", help="rebuild the current-state tables from the event log")
     commands.add_parser("info", help="print what the database holds")
     return parser
@@ -39,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     args = build_parser().parse_args(argv)
+    if args.command == "simulate" and args.broker:
+        return _publish_scenario(args)  # needs no database
     from .core.store import Store, StoreError  # after parsing, so --help stays fast
 
     try:
@@ -48,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "import":
         return _import(store, args)
+    if args.command == "simulate":
+        return _simulate_into(store, args)
     if args.command == "rebuild":
         store.rebuild_projections()
         print(f"rebuilt the projections from {store.event_count():,} events")
@@ -79,6 +103,78 @@ def _info(store) -> int:
     return 0
 
 
+def _scenario_window(args):
+    from .core.timefmt import parse_time
+
+    return (parse_time(args.start) if args.start else None, parse_time(args.end) if args.end else None)
+
+
+def _publish_scenario(args) -> int:
+    from .core.feeds.mqtt import MqttPublisher, MqttSettings
+    from .core.scenario.infa import InFaScenario
+    from .core.scenario.player import publish_scenario
+
+    host, _, port = args.broker.partition(":")
+    try:
+        start, end = _scenario_window(args)
+        settings = MqttSettings(host=host, port=int(port or 1883))
+        scenario = InFaScenario.from_demo()
+        print(f"publishing Typhoon In-Fa to {host}:{settings.port} at ×{args.speed:g}; Ctrl+C stops")
+        with MqttPublisher(settings) as publisher:
+            if not publisher.wait_connected(BROKER_TIMEOUT_S):
+                raise OSError(f"cannot reach the MQTT broker at {host}:{settings.port}")
+            sent = publish_scenario(scenario.messages(start, end), publisher.publish_nowait, args.speed,
+                                    on_progress=lambda n, t: print(f"  {n:,} messages, scenario time {t}"))
+            if not publisher.flush(BROKER_TIMEOUT_S):
+                raise OSError(f"the broker did not acknowledge {publisher.pending:,} of {sent:,} messages")
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    print(f"published {sent:,} messages, all acknowledged")
+    return 0
+
+
+def _simulate_into(store, args) -> int:
+    """Play the scenario through the console's own feed path into the database, without a window."""
+    from .core.demo import ensure_demo
+    from .core.feeds.config import FeedConfig
+    from .core.feeds.manager import FeedManager
+    from .core.session import Session
+
+    session = Session(store)
+    ensure_demo(session)
+    feeds = FeedManager(session)
+    start, end = _scenario_window(args)
+    options = {"scenario": "in-fa", "speed": args.speed, **({"start": start} if start else {}),
+               **({"end": end} if end else {})}
+    errors = feeds.configure([FeedConfig(DEMO_SCENARIO, "scenario", options=options)])
+    if errors:
+        print("error: " + "; ".join(errors), file=sys.stderr)
+        return 2
+    stored = 0
+    try:
+        while not all(s.state == "finished" for s in feeds.health()) or not feeds.queue.empty():
+            stored += len(feeds.pump())
+            time.sleep(0.05)
+    except KeyboardInterrupt:
+        feeds.stop_all()
+    health = feeds.health()[0]
+    print(f"{stored:,} events stored in {store.path}; {health.rejected:,} messages rejected")
+    return 0
+
+
+def _feed_configs(args, demo: bool):
+    """The feeds to start: the feeds file if there is one; else, with the demo, its typhoon scenario."""
+    from .core.feeds.config import FeedConfig, default_feed_config_path, load_feed_config
+
+    path = args.feeds or default_feed_config_path()
+    if args.feeds or path.exists():
+        return load_feed_config(path)
+    return [FeedConfig(DEMO_SCENARIO, "scenario", options={"scenario": "in-fa", "speed": args.speed})] if demo else []
+
+
 def _gui(store, args, started: float) -> int:
     from .core.demo import ensure_demo
     from .core.session import Session
@@ -89,4 +185,9 @@ def _gui(store, args, started: float) -> int:
         for report in ensure_demo(session):
             if report.rejected:
                 print(report.summary(), file=sys.stderr)
-    return run_gui(session, args.lang, args.quit_after_first_paint, started)
+    try:
+        configs = _feed_configs(args, demo=not args.no_demo)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return run_gui(session, args.lang, configs, args.quit_after_first_paint, started)

@@ -251,14 +251,15 @@ class PointLayer:
     def tracks_freshness(self) -> bool:
         return "last_reading" in self.attrs and "expected_interval_s" in self.attrs
 
-    def update_staleness(self, now: np.datetime64, factor: float) -> np.ndarray:
-        """Mark sensors whose last reading is older than `factor` times their expected interval as stale;
-        emits `changed` with the rows whose staleness flipped, and returns them."""
+    def update_staleness(self, now: np.datetime64, factor: float, allowance_s: float = 0.0) -> np.ndarray:
+        """Mark sensors whose last reading is older than `factor` times their expected interval (plus an
+        allowance for delivery) as stale; emits `changed` with the rows whose staleness flipped, and
+        returns them."""
         if not self.tracks_freshness or not len(self):
             return np.empty(0, dtype=np.intp)
         last = np.array([v[:-1] if v else "NaT" for v in self.attrs["last_reading"]], dtype="datetime64[ms]")
         age_s = (now - last) / np.timedelta64(1, "s")
-        stale = ~np.isnan(age_s) & (age_s > factor * self.attrs["expected_interval_s"])
+        stale = ~np.isnan(age_s) & (age_s > factor * self.attrs["expected_interval_s"] + allowance_s)
         flipped = np.flatnonzero(stale != self.stale)
         if len(flipped):
             self.stale = stale

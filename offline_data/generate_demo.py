@@ -6,7 +6,7 @@ Usage (from the repository root)::
 
 Reads the prepared basemap (``offline_data/basemap/``, written by ``prepare_basemap.py``) and writes
 ``offline_data/demo/``: ``flood_points.geojson``, ``trees.csv``, ``construction_sites.geojson``,
-``cameras.csv`` and ``manifest.toml``. The same seed gives byte-identical files. All objects are invented
+``cameras.csv``, ``stations.csv`` and ``manifest.toml``. The same seed gives byte-identical files. All objects are invented
 (CC0); only the map under them is real. Coordinates are WGS84 lon/lat rounded to 6 decimals.
 
 Where the numbers come from
@@ -130,6 +130,26 @@ Cameras — cameras.csv
   river banks 水务 90 / 应急 10 %; construction sites 城管 60 / 应急 40 %. Overall about two thirds 公安,
   as in Chinese cities where the public-security video networks dominate.
 * stream_url is rtsp://video-gw.shanghai.invalid/live/<id>: the .invalid TLD (RFC 2606) can never resolve.
+
+Weather stations and tide gauges — stations.csv
+-----------------------------------------------
+* 50 automatic weather stations (kind "weather", WX-001 …, wind and rain every 600 s, the usual 10-minute
+  reporting cycle of Chinese automatic weather stations). Shanghai runs a few hundred; these are a sample:
+  - 12 fixed ones (FIXED_WEATHER): Xujiahui (徐家汇), the city's reference observatory, and a station at each
+    suburban district seat (宝山, 嘉定, 崇明, 闵行, 浦东, 南汇, 金山, 青浦, 松江, 奉贤), named after the real
+    national stations of those places but at approximate positions (a few hundred metres to a few km off);
+    plus a coastal station at Wusongkou (吴淞口), where In-Fa's 30.1 m/s gust was measured (domain).
+  - the others drawn per district to a fixed count (WEATHER_PER_DISTRICT: 1–2 in each central district,
+    the rest roughly by area, 5 over Chongming), with weight 0.3 + 0.7 √u on placeable land (denser in town,
+    but the countryside is covered too: a weather network is much more even than the city), 5 km apart from
+    every other station where the district allows it, else 3.5 or 2.5 km.
+  Names: "<town>自动站" after the nearest town centre (URBAN_CENTRES) of the same district within 4 km, otherwise
+  "<district><road>自动站" after the nearest road-name anchor of the district. Ids run by district, then west
+  to east.
+* The three Huangpu tide gauges (kind "tide", every 300 s) at their real places and with their real warning
+  levels (domain; Wusong datum): TG-HPP 黄浦公园 (Huangpu Park, Suzhou Creek mouth) 4.55 m, TG-WS 吴淞口
+  (Wusong) 4.80 m, TG-MSD 米市渡 (Mishidu, upper Huangpu) 3.50 m. Gauges stand in the river, so they are
+  only checked to be within 1 km of the district they name (the real district of the gauge).
 """
 from __future__ import annotations
 
@@ -157,6 +177,7 @@ N_TREES, N_TREES_REAL_ROADS = 50_000, 6_000
 N_SITES = 4_628
 N_CAMERAS, N_CAM_UNDERPASS, N_CAM_SITE, N_CAM_RIVER = 30_000, 230, 500, 600
 N_STREETS = 21_000
+N_WEATHER = 50
 
 _FWD = Transformer.from_crs("EPSG:4326", "EPSG:32651", always_xy=True)
 _INV = Transformer.from_crs("EPSG:32651", "EPSG:4326", always_xy=True)
@@ -206,6 +227,27 @@ ROAD_NAMES = {
     "崇明区": "崇明大道 陈海公路 北沿公路 八一路 人民路 东门路 南门路 翠竹路 潘园公路",
 }
 ROAD_NAMES = {d: tuple(names.split()) for d, names in ROAD_NAMES.items()}
+
+# Weather stations at fixed places: (name, lon, lat). Named after the real national stations of these places,
+# at approximate positions (see the docstring); Wusongkou is the coastal station of the domain's 30.1 m/s gust.
+FIXED_WEATHER = (
+    ("徐家汇气象站", 121.4310, 31.1920), ("宝山气象站", 121.4500, 31.4000), ("吴淞口气象站", 121.4970, 31.3860),
+    ("嘉定气象站", 121.2550, 31.3750), ("崇明气象站", 121.3900, 31.6300), ("闵行气象站", 121.3750, 31.1100),
+    ("浦东气象站", 121.5400, 31.2250), ("南汇气象站", 121.7700, 31.0500), ("金山气象站", 121.3400, 30.7400),
+    ("青浦气象站", 121.1200, 31.1500), ("松江气象站", 121.2250, 31.0300), ("奉贤气象站", 121.4700, 30.9250),
+)
+# The Huangpu tide gauges: (id, name, lon, lat, district, warning level in m, Wusong datum) (domain).
+TIDE_GAUGES = (
+    ("TG-HPP", "黄浦公园", 121.4905, 31.2430, "黄浦区", 4.55),
+    ("TG-WS", "吴淞口", 121.5060, 31.3920, "宝山区", 4.80),
+    ("TG-MSD", "米市渡", 121.2400, 30.9600, "松江区", 3.50),
+)
+# Weather stations per district (50 in all): one or two in each small central district, the rest roughly by
+# area (Pudong ~1,200 km², Chongming with Changxing and Hengsha ~1,400 km² but sparsely built: 5).
+WEATHER_PER_DISTRICT = {
+    "黄浦区": 1, "徐汇区": 2, "长宁区": 1, "静安区": 1, "普陀区": 1, "虹口区": 1, "杨浦区": 1, "闵行区": 5, "宝山区": 4,
+    "嘉定区": 3, "浦东新区": 10, "金山区": 3, "松江区": 4, "青浦区": 4, "奉贤区": 4, "崇明区": 5,
+}
 
 # species: (central-mix weight, suburban-mix weight, DBH min, DBH max (cm), decay rate)
 SPECIES = {
@@ -1041,6 +1083,68 @@ def make_cameras(world: World, streets: Streets, intersections, floods, sites, s
     return lon, lat, [rows[i][2:] for i in order]
 
 
+# ----------------------------------------------------------------------------------------- stations
+
+def make_stations(world: World, anchors, rng):
+    """Weather stations and tide gauges: rows for stations.csv (see the docstring)."""
+    dn = world.district_names
+    fx, fy = to_m([f[1] for f in FIXED_WEATHER], [f[2] for f in FIXED_WEATHER])
+    xs, ys, names = list(fx), list(fy), [f[0] for f in FIXED_WEATHER]
+    fixed_district = world.district_index(*to_ll(fx, fy))
+    for dname, want in WEATHER_PER_DISTRICT.items():
+        d = dn.index(dname)
+        need = want - int((fixed_district == d).sum())
+        if need <= 0:
+            continue
+        bx0, by0, bx1, by1 = shapely.bounds(geom_to_m(world.district_ll[d]))
+
+        def in_d(x, y, lon, lat, d=d):
+            return shapely.contains_xy(world.district_ll[d], lon, lat)
+
+        def weight(x, y):
+            return 0.3 + 0.7 * np.sqrt(world.urbanity(x, y))
+
+        cx, cy = world.sample(rng, 2000, weight, batch=20_000, bounds=(bx0, by0, bx1, by1), extra_mask=in_d)
+        key = rng.random(cx.size)
+        for spacing in (5000.0, 3500.0, 2500.0):  # as far apart as the district allows
+            pick = spaced_pick(cx, cy, key, need, spacing, xs, ys)
+            if pick.size == need:
+                break
+        xs += list(cx[pick])
+        ys += list(cy[pick])
+        names += [None] * pick.size
+    x, y = np.array(xs), np.array(ys)
+    lon, lat = to_ll(x, y)
+    district = world.district_index(lon, lat)
+
+    # names of the drawn stations: the nearest town centre within 4 km, else a road of the district
+    used = set(n for n in names if n)
+    ux, uy = world.urban_m[:, 0], world.urban_m[:, 1]
+    town_district = world.district_index(*to_ll(ux, uy))
+    for i, name in enumerate(names):
+        if name:
+            continue
+        dist = np.where(town_district == district[i], np.hypot(ux - x[i], uy - y[i]), np.inf)
+        town = URBAN_CENTRES[int(np.argmin(dist))][0]
+        if dist.min() < 4000 and f"{town}自动站" not in used:
+            name = f"{town}自动站"
+        else:
+            roads, ax, ay, _ = anchors[district[i]]
+            near = [roads[k] for k in np.argsort(np.hypot(ax - x[i], ay - y[i]), kind="stable")]
+            tries = [f"{dn[district[i]]}{r}自动站" for r in near] + \
+                [f"{dn[district[i]]}{r}{side}自动站" for r in near for side in SIDES]
+            name = next(t for t in tries if t not in used)
+        used.add(name)
+        names[i] = name
+
+    order = np.lexsort((lon, district))
+    rows = [(f"WX-{k:03d}", f"{lon[i]:.6f}", f"{lat[i]:.6f}", names[i], "weather", dn[district[i]], 600, "")
+            for k, i in enumerate(order, start=1)]
+    rows += [(gid, f"{glon:.6f}", f"{glat:.6f}", name, "tide", gdist, 300, f"{level:.2f}")
+             for gid, name, glon, glat, gdist, level in TIDE_GAUGES]
+    return rows
+
+
 # ------------------------------------------------------------------------------------------ writers
 
 def write_geojson(path: Path, feats: list[dict]) -> None:
@@ -1065,6 +1169,7 @@ MANIFEST = (
     ("trees", "trees.csv", "行道树安全检测", "Street trees and their safety grades"),
     ("construction_sites", "construction_sites.geojson", "建筑与市政工地", "Building and municipal construction sites"),
     ("cameras", "cameras.csv", "视频监控点", "Video cameras"),
+    ("stations", "stations.csv", "气象站与潮位站", "Weather stations and tide gauges"),
 )
 
 
@@ -1093,6 +1198,7 @@ def generate(seed: int, out_dir: Path = OUT_DIR, basemap_dir: Path = BASEMAP_DIR
     lon, lat, district, street, attrs = make_trees(world, streets, rng[3], rng[4])
     sites, site_polys_m, site_area = make_sites(world, streets, rng[5])
     clon, clat, cam = make_cameras(world, streets, intersections, floods, sites, site_polys_m, site_area, rng[6])
+    stations = make_stations(world, anchors, rng[7])
 
     out_dir.mkdir(parents=True, exist_ok=True)
     write_geojson(out_dir / "flood_points.geojson", floods)
@@ -1108,14 +1214,16 @@ def generate(seed: int, out_dir: Path = OUT_DIR, basemap_dir: Path = BASEMAP_DIR
               ((f"CAM-{k + 1:05d}", f"{clon[k]:.6f}", f"{clat[k]:.6f}", name, owner, watch,
                 f"rtsp://video-gw.shanghai.invalid/live/CAM-{k + 1:05d}")
                for k, (name, owner, watch) in enumerate(cam)))
+    write_csv(out_dir / "stations.csv",
+              ["id", "lon", "lat", "name", "kind", "district", "expected_interval_s", "warning_level_m"], stations)
     write_manifest(out_dir / "manifest.toml", seed)
-    validate(world, floods, (lon, lat, district), sites, (clon, clat))
+    validate(world, floods, (lon, lat, district), sites, (clon, clat), stations)
     if verbose:
         print(f"seed {seed}: {len(floods)} flood points, {lon.size} trees, {len(sites)} construction sites, "
-              f"{clon.size} cameras in {time.perf_counter() - t0:.1f} s -> {out_dir}")
+              f"{clon.size} cameras, {len(stations)} stations in {time.perf_counter() - t0:.1f} s -> {out_dir}")
 
 
-def validate(world: World, floods, trees, sites, cameras) -> None:
+def validate(world: World, floods, trees, sites, cameras, stations) -> None:
     """Check what the docstring promises; a failure means the generator or the basemap is broken."""
     def check(ok, what):
         if not ok:
@@ -1136,6 +1244,25 @@ def validate(world: World, floods, trees, sites, cameras) -> None:
           "construction site districts")
     clon, clat = cameras
     check(clon.size == N_CAMERAS and world.in_district(clon, clat).all(), "cameras in a district")
+    weather = [r for r in stations if r[4] == "weather"]
+    gauges = [r for r in stations if r[4] == "tide"]
+    check(len(weather) == N_WEATHER and len(gauges) == len(TIDE_GAUGES), "station count")
+    check(len({r[0] for r in stations}) == len(stations) and len({r[3] for r in stations}) == len(stations),
+          "station ids and names unique")
+    wlon = np.array([float(r[1]) for r in weather])
+    wlat = np.array([float(r[2]) for r in weather])
+    wd = world.district_index(wlon, wlat)
+    check(all(dn[d] == r[5] for d, r in zip(wd, weather)), "weather station districts")
+    check(world.placeable(wlon, wlat).all(), "weather stations on land, off the water")
+    check(set(dn) == {r[5] for r in weather}, "a weather station in every district")
+    check(all(sum(r[5] == d for r in weather) == n for d, n in WEATHER_PER_DISTRICT.items()), "stations per district")
+    wx, wy = to_m(wlon, wlat)
+    gap = np.hypot(wx[:, None] - wx[None, :], wy[:, None] - wy[None, :]) + np.eye(wx.size) * 1e9
+    check(gap.min() >= 2500, "weather stations at least 2.5 km apart")
+    for gid, _, glon, glat, gdist, level in TIDE_GAUGES:
+        row = next(r for r in gauges if r[0] == gid)
+        near = world.district_ll[dn.index(gdist)].distance(shapely.Point(float(row[1]), float(row[2])))
+        check(near < 0.01 and float(row[7]) == level, f"tide gauge {gid}: district and warning level")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -37,6 +37,9 @@ def rows_for_layer(layer: PointLayer, rows: Sequence[Row]) -> list[Row]:
     return out
 
 
+DELIVERY_ALLOWANCE_S = 1.0  # wall seconds from a feed to the layers, allowed before a sensor counts as stale
+
+
 class Session:
     ingested = Signal(object)  # list[Event]: the new events of one batch, after the layers were updated
     selection_changed = Signal(str, str)  # layer kind, object id ('' and '' when cleared)
@@ -69,10 +72,14 @@ class Session:
         return {row["id"]: row["value"] for row in self.store.rows("city_state")}
 
     def update_staleness(self) -> None:
-        """Mark sensors stale by the session clock (called a few times a second by the views' timer)."""
+        """Mark sensors stale by the session clock (called a few times a second by the views' timer).
+
+        A reading takes up to about a second of wall time from its feed to the layers (queue, ingest tick);
+        at ×3600 that second is an hour of scenario time, so the allowance grows with the clock's speed."""
         now = np.datetime64(self.clock.now().replace(tzinfo=None), "ms")
+        delivery_allowance_s = DELIVERY_ALLOWANCE_S * max(self.clock.speed, 1.0)
         for layer in self.layers.values():
-            layer.update_staleness(now, self.store.config.stale_factor)
+            layer.update_staleness(now, self.store.config.stale_factor, delivery_allowance_s)
 
     def ingest(self, batch: Sequence[Event]) -> list[Event]:
         """Append a batch in one transaction; layers hear about it once each; returns the new events."""

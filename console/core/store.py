@@ -15,10 +15,12 @@ import sqlite_utils
 
 from .config import Config, load_config
 from .events import Event
-from .projections import Projector, Row, all_table_columns, create_tables
+from .projections import Projector, Row, all_table_columns, create_tables, insert_rows
 from .timefmt import now_utc_text
 
 EVENT_COLUMNS = ("seq", "id", "type", "event_time", "received_time", "source", "payload")
+# json.dumps with these options builds a new encoder per call: one encoder for every payload is ~3x faster
+_payload_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _migration_1(conn: sqlite3.Connection) -> None:
@@ -118,14 +120,13 @@ class Store:
             next_seq = (conn.execute("SELECT max(seq) FROM events").fetchone()[0] or 0) + 1
             stored = [Event(e.type, e.payload, e.event_time, e.source, e.id, received, next_seq + i)
                       for i, e in enumerate(fresh)]
-            conn.executemany(
-                "INSERT INTO events (seq, id, type, event_time, received_time, source, payload) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                ((e.seq, e.id, e.type, e.event_time, e.received_time, e.source,
-                  json.dumps(e.payload, ensure_ascii=False, separators=(",", ":"))) for e in stored))
+            insert_rows(conn, "INSERT INTO events (seq, id, type, event_time, received_time, source, payload)",
+                        [(e.seq, e.id, e.type, e.event_time, e.received_time, e.source, _payload_json(e.payload))
+                         for e in stored])
             changed = self.projector.apply(stored)
             conn.execute("COMMIT")
         except BaseException:
+            self.projector.forget()
             conn.execute("ROLLBACK")
             raise
         return AppendResult(stored, changed)
@@ -152,10 +153,12 @@ class Store:
         try:
             for table in all_table_columns():
                 conn.execute(f"DELETE FROM {table}")
+            self.projector.forget()
             for batch in self.iter_event_batches():
                 self.projector.apply(batch)
             conn.execute("COMMIT")
         except BaseException:
+            self.projector.forget()
             conn.execute("ROLLBACK")
             raise
 

@@ -66,8 +66,8 @@ def qt_application() -> QtWidgets.QApplication:
     return app
 
 
-def run_gui(session: Session, language: str | None, quit_after_first_paint: bool = False,
-            started: float | None = None) -> int:
+def run_gui(session: Session, language: str | None, feed_configs: list | None = None,
+            quit_after_first_paint: bool = False, started: float | None = None) -> int:
     """Show the console; returns the exit code. `quit_after_first_paint` prints the start-up time."""
     app = qt_application()
     settings = QtCore.QSettings()
@@ -76,6 +76,8 @@ def run_gui(session: Session, language: str | None, quit_after_first_paint: bool
     console = ConsoleApp(app, session, settings, language)
     app.aboutToQuit.connect(console.shutdown)
     console.window.show()
+    if feed_configs and not quit_after_first_paint:
+        console.window.apply_feeds(feed_configs)
     if quit_after_first_paint:
         def report() -> None:
             print(f"first map paint after {time.perf_counter() - (started or 0):.3f} s", flush=True)

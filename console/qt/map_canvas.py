@@ -19,7 +19,7 @@ PICK_RADIUS_PX = 9
 METRES_PER_SCREEN_PIXEL = 0.0254 / 96  # a 96 dpi screen, to turn map resolution into a scale 1:n
 # Layer drawing order (bottom first): symbol size in pixels, square or round, and the coarsest scale
 # (metres per pixel) at which the layer is drawn: 30,000 cameras only make sense at street scale.
-POINT_STYLE = {"construction_sites": (6, True, None), "trees": (4, False, None), "cameras": (4, False, 8.0),
+POINT_STYLE = {"construction_sites": (4, True, None), "trees": (4, False, None), "cameras": (4, False, 8.0),
                "stations": (9, False, None), "flood_points": (8, True, None)}
 
 

@@ -48,3 +48,32 @@ def test_help_lists_every_command():
     assert result.returncode == 0
     for word in ("import", "rebuild", "info", "--db", "--lang", "--no-demo"):
         assert word in result.stdout
+
+
+def test_simulate_plays_the_scenario_into_the_database(tmp_path):
+    db = tmp_path / "console.db"
+    result = run("--db", str(db), "simulate", "--speed", "0", "--start", "2021-07-25T09:00+08:00",
+                 "--end", "2021-07-25T09:30+08:00")
+    assert result.returncode == 0, result.stderr
+    assert "0 messages rejected" in result.stdout
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    readings = conn.execute("SELECT count(*), min(event_time), max(event_time) FROM events "
+                            "WHERE type = 'flood_point.reading'").fetchone()
+    assert readings[0] == 700 * 6  # every flood point every 5 minutes, 09:00 to 09:25
+    assert readings[1] == "2021-07-25T01:00:00.000Z" and readings[2] == "2021-07-25T01:25:00.000Z"
+    stations = conn.execute("SELECT count(*) FROM stations WHERE last_reading IS NOT NULL").fetchone()[0]
+    assert stations == 53
+
+
+def test_simulate_reports_a_broker_it_cannot_reach(tmp_path):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "simulate", "--broker", f"127.0.0.1:{port}",
+                             "--speed", "0", "--start", "2021-07-25T09:00+08:00", "--end", "2021-07-25T09:05+08:00"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr

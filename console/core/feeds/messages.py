@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -19,6 +20,12 @@ MAX_ID_CHARS = 128
 MAX_TEXT_CHARS = 2000
 SIGNAL_LEVELS = ("none", "blue", "yellow", "orange", "red")
 RESPONSE_LEVELS = ("none", "IV", "III", "II", "I")
+# A time with whole seconds, optional milliseconds and an offset ('+08:00', as the city's feeds send them):
+# converting one costs 4 µs, so the stored (UTC) text of each (seconds, offset) seen is kept, and only the
+# milliseconds change between messages. Anything else goes to normalize_time.
+_ZONED_TIME = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{3}))?([+-]\d\d:\d\d)", re.ASCII)
+TIMES_KEPT = 4096
+_decode_json = json.JSONDecoder().decode
 
 
 class MessageError(ValueError):
@@ -43,6 +50,7 @@ class MessageParser:
         self.area = area
         self.source = source
         self.cap_parser = cap_parser
+        self._utc_head: dict[tuple[str, str], str] = {}  # (seconds, offset) -> stored text up to the ms
 
     def parse(self, raw: bytes | str) -> Event:
         data = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
@@ -51,7 +59,12 @@ class MessageParser:
         if data.lstrip()[:1] == b"<":
             return self._cap(data)
         try:
-            message = json.loads(data)
+            # json.loads(bytes) first sniffs for UTF-16/32 (a NUL in the first bytes) or a UTF-8 BOM; an
+            # object whose second byte is not NUL can only be UTF-8, so it goes straight to the decoder.
+            if data[:1] == b"{" and data[1:2] != b"\x00":
+                message = _decode_json(data.decode("utf-8", "surrogatepass"))
+            else:
+                message = json.loads(data)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise MessageError(f"not valid JSON: {exc}") from None
         if not isinstance(message, dict):
@@ -62,11 +75,26 @@ class MessageParser:
         if handler is None:
             raise MessageError(f"unknown message type {kind!r}; expected one of {', '.join(_KINDS)}")
         try:
-            time = normalize_time(_text(message, "time", 40))
+            time = self._stored_time(_text(message, "time", 40))
         except ValueError as exc:
             raise MessageError(f"'time': {exc}") from None
         event_type, payload = handler(self, message)
         return Event(type=event_type, payload=payload, event_time=time, source=self.source, id=message_id)
+
+    def _stored_time(self, text: str) -> str:
+        """normalize_time(text), remembering the UTC text of each second (see _ZONED_TIME)."""
+        match = _ZONED_TIME.fullmatch(text)
+        if match is None:
+            return normalize_time(text)
+        key = match.group(1, 3)
+        head = self._utc_head.get(key)
+        if head is None:
+            stored = normalize_time(text)  # also rejects an impossible date, as always
+            if len(self._utc_head) >= TIMES_KEPT:
+                self._utc_head.clear()
+            self._utc_head[key] = stored[:-4]  # ends with the milliseconds and "Z"
+            return stored
+        return f"{head}{match[2] or '000'}Z"
 
     def _cap(self, data: bytes) -> Event:
         if self.cap_parser is None:
