@@ -72,6 +72,10 @@ class IdentifyPanel(QtWidgets.QWidget):
         labels = layer.value_labels.get(name)
         if labels and value in labels:
             return translate("values", labels[value])
+        if name == layer.style_field:  # a class: say it in the legend's words
+            style = next((s for s in layer.style_classes if s.value == value), None)
+            if style is not None:
+                return translate("legend", style.label)
         if isinstance(value, float):
             return f"{value:.2f}".rstrip("0").rstrip(".")
         return str(value)

@@ -63,6 +63,7 @@ def test_a_click_identifies_the_object_under_the_cursor(console, qtbot):
     assert layer.attrs["name"][row] in panel.heading.text()
     values = {panel.table.item(i, 0).text(): panel.table.item(i, 1).text() for i in range(panel.table.rowCount())}
     assert values["类型"] == "下立交"
+    assert values["积水等级"] == "无读数"  # the class in the legend's words, not its number
     assert values["编号"] == layer.ids[row]
     # a click on empty water clears the selection
     xmin, ymin, _, _ = canvas.view_box()
