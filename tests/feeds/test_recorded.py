@@ -13,16 +13,10 @@ from console.core.config import load_config
 from console.core.feeds.base import FeedState, drain
 from console.core.feeds.messages import KnownObjects, MessageParser
 from console.core.feeds.recorded import CapFileFeed, RecordedFeed
+from helpers import wait_until
 
 CAP_NS = "{urn:oasis:names:tc:emergency:cap:1.2}"
 
-
-def wait_until(predicate, timeout: float = 5.0, what: str = "condition") -> None:
-    end = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > end:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.005)
 
 
 def simple_cap(data: bytes) -> dict:
