@@ -1,4 +1,5 @@
 """Helpers shared by tests (importable as `helpers`: pytest puts tests/ on the path)."""
+import socket
 import time
 from pathlib import Path
 
@@ -21,10 +22,17 @@ def register(layer_kind: str, object_id: str, lon: float, lat: float, /, time: s
     return make_event(ev.OBJECTS_REGISTERED, {"kind": layer_kind, "objects": [entry]}, time)
 
 
-def wait_until(predicate, timeout: float = 5.0, what: str = "condition") -> None:
+def wait_until(predicate, timeout: float = 5.0, what: str = "condition", interval: float = 0.005) -> None:
     """Poll `predicate` until it holds; fail the test naming `what` after `timeout` seconds."""
     end = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > end:
             pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.005)
+        time.sleep(interval)
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (for a server to start on, or for a connection to be refused)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import queue
-import socket
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -16,7 +15,7 @@ from console.core.config import load_config
 from console.core.feeds.base import Feed, FeedState, drain
 from console.core.feeds.http_poll import HttpPollFeed
 from console.core.feeds.messages import KnownObjects, MessageParser
-from helpers import wait_until
+from helpers import free_port, wait_until
 
 INTERVAL_S = 0.05
 CAP_NS = "{urn:oasis:names:tc:emergency:cap:1.2}"
@@ -206,11 +205,6 @@ def test_server_error_then_recovery(server, feeds):
     wait_until(lambda: feed.health.snapshot().accepted == 1, what="the message after recovery")
     assert [e.id for e in drain(sink)] == ["rf-1"]
 
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_closed_port_then_server_comes_up(feeds):

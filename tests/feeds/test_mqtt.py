@@ -17,18 +17,10 @@ from console.core.feeds.messages import MessageParser
 from console.core.feeds.mqtt import MqttFeed, MqttPublisher, MqttSettings, backoff_delay, topic_for
 from console.core.session import Session
 from console.core.store import Store
-from helpers import register
+from helpers import register, wait_until
 
 SENSORS = 20
 BASE_TIME = datetime(2021, 7, 25, 9, 0, tzinfo=timezone(timedelta(hours=8)))
-
-
-def wait_for(predicate, timeout: float, what: str, interval: float = 0.01) -> None:
-    end = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > end:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(interval)
 
 
 def settings(port: int, **overrides) -> MqttSettings:
@@ -75,7 +67,7 @@ def start_feed(session: Session, mqtt_settings: MqttSettings, closing: list,
     feed = MqttFeed("city", parser, sink if sink is not None else queue.SimpleQueue(), mqtt_settings)
     closing.append(feed)
     feed.start()
-    wait_for(lambda: feed.health.snapshot().state == FeedState.CONNECTED, 10, "the feed to connect and subscribe")
+    wait_until(lambda: feed.health.snapshot().state == FeedState.CONNECTED, 10, "the feed to connect and subscribe")
     return feed
 
 
@@ -131,7 +123,7 @@ def test_unreachable_broker_is_retried_and_stop_ends_the_wait_at_once(session, c
                     settings(unused_port, min_backoff_s=20, max_backoff_s=60))
     closing.append(feed)
     feed.start()
-    wait_for(lambda: "retry in" in feed.health.snapshot().detail, 5, "a failed connection attempt")
+    wait_until(lambda: "retry in" in feed.health.snapshot().detail, 5, "a failed connection attempt")
     snapshot = feed.health.snapshot()
     assert snapshot.state == FeedState.RECONNECTING
     assert "unreachable" in snapshot.detail and "Connection refused" in snapshot.detail, snapshot.detail
@@ -154,7 +146,7 @@ def test_a_server_that_never_answers_is_given_up_on_and_retried(session, closing
                         queue.SimpleQueue(), settings(silent.getsockname()[1], min_backoff_s=0.05, max_backoff_s=0.1))
         closing.append(feed)
         feed.start()
-        wait_for(lambda: sum("did not answer within 0.3 s" in d for _, _, d in feed.history) >= 2, 5,
+        wait_until(lambda: sum("did not answer within 0.3 s" in d for _, _, d in feed.history) >= 2, 5,
                  "two attempts to time out")
         feed.stop()
     assert feed.health.snapshot().state == FeedState.DOWN
@@ -231,7 +223,7 @@ def test_the_feed_subscribes_again_when_the_broker_forgot_its_session(mosquitto,
     mosquitto.stop()
     (mosquitto.directory / "data" / "mosquitto.db").unlink()  # a broker without the console's session
     mosquitto.start()
-    wait_for(lambda: states(feed)[-2:] == [FeedState.RECONNECTING, FeedState.CONNECTED], 10,
+    wait_until(lambda: states(feed)[-2:] == [FeedState.RECONNECTING, FeedState.CONNECTED], 10,
              "the feed to reconnect and subscribe again")
     assert "new session" in [detail for _, _, detail in feed.history][-2]
     publisher = start_publisher(settings(mosquitto.port), closing)
@@ -262,15 +254,15 @@ def test_no_acknowledged_message_is_lost_when_the_broker_restarts(mosquitto, ses
 
     thread = threading.Thread(target=publish_all, name="publisher", daemon=True)
     thread.start()
-    wait_for(lambda: len(sent) >= total // 3, 10, "a third of the messages to be published")
+    wait_until(lambda: len(sent) >= total // 3, 10, "a third of the messages to be published")
     mosquitto.stop()
     outage_started = len(sent)
-    wait_for(lambda: not publisher.connected, 5, "the publisher to notice the broker is gone")
+    wait_until(lambda: not publisher.connected, 5, "the publisher to notice the broker is gone")
     time.sleep(1.5)
     mosquitto.start()
     outage_ended = len(sent)
     assert outage_ended - outage_started > 300  # the publisher kept going while the broker was down
-    wait_for(lambda: publisher.connected, 5, "the publisher to reconnect")
+    wait_until(lambda: publisher.connected, 5, "the publisher to reconnect")
     publisher_first = feed.health.snapshot().state == FeedState.RECONNECTING
 
     stored: set[str] = set()
@@ -328,7 +320,7 @@ def test_tls_and_password(mosquitto, session, closing):
     wrong = MqttFeed("city", parser, queue.SimpleQueue(), settings(**secure, password="wrong"))
     closing.append(wrong)
     wrong.start()
-    wait_for(lambda: "refused" in wrong.health.snapshot().detail, 10, "the broker to refuse a wrong password")
+    wait_until(lambda: "refused" in wrong.health.snapshot().detail, 10, "the broker to refuse a wrong password")
     assert wrong.health.snapshot().state == FeedState.RECONNECTING
     assert "Not authorized" in wrong.health.snapshot().detail, wrong.health.snapshot().detail
     wrong.stop()
@@ -337,7 +329,7 @@ def test_tls_and_password(mosquitto, session, closing):
                                                                         password="s3cret"))
     closing.append(untrusted)
     untrusted.start()
-    wait_for(lambda: "retry in" in untrusted.health.snapshot().detail, 10, "a certificate the feed does not trust")
+    wait_until(lambda: "retry in" in untrusted.health.snapshot().detail, 10, "a certificate the feed does not trust")
     detail = untrusted.health.snapshot().detail
     assert detail.startswith("TLS with broker") and "CERTIFICATE_VERIFY_FAILED" in detail, detail
     untrusted.stop()

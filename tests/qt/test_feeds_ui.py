@@ -1,20 +1,14 @@
 """The feed-health dock, the status bar's feed and signal indicators, and the feed dialog."""
 import json
-import socket
 
 from PySide6 import QtWidgets
 
 from console.core.feeds.config import FeedConfig, load_feed_config
+from helpers import free_port
 
 
 def wait_for(qtbot, condition, timeout=10_000):
     qtbot.waitUntil(condition, timeout=timeout)
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_feed_panel_shows_state_rejections_and_signals(console, qtbot, tmp_path):
@@ -25,7 +19,7 @@ def test_feed_panel_shows_state_rejections_and_signals(console, qtbot, tmp_path)
              {"id": "resp-1", "type": "response_level", "time": "2021-07-25T04:00:00+08:00", "level": "III"}]
     recording.write_text(json.dumps(lines[0]) + "\n{broken\n" + json.dumps(lines[1]) + "\n", encoding="utf-8")
     window.apply_feeds([FeedConfig("录制回放", "recorded", options={"path": str(recording), "speed": 0}),
-                        FeedConfig("水务接口", "http", options={"url": f"http://127.0.0.1:{closed_port()}/x",
+                        FeedConfig("水务接口", "http", options={"url": f"http://127.0.0.1:{free_port()}/x",
                                                                 "interval_s": 0.2, "timeout_s": 0.5})])
     wait_for(qtbot, lambda: console.session.city_state().get("response_level") == "III")
     wait_for(qtbot, lambda: window.feed_panel.table.rowCount() == 2 and
