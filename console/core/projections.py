@@ -11,7 +11,7 @@ import json
 import sqlite3
 from functools import lru_cache
 from itertools import chain
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from layers import LAYER_BY_KIND, OBJECT_LAYERS
 from layers.base import PointLayer, PolygonLayer
@@ -24,7 +24,8 @@ from .config import Config
 
 Row = dict[str, Any]
 SQL_TYPES = {str: "TEXT", int: "INTEGER", float: "REAL"}
-ROWS_PER_INSERT = 512  # a power of two: see insert_rows
+MAX_ROWS_PER_STATEMENT = 512  # see insert_rows; compiling a shape of 2,048 rows took 30 ms, of 512 rows 4 ms
+ROWS_REMEMBERED = 10_000  # projection rows the Projector keeps in memory between batches (about 1 KB each)
 
 
 BOOKKEEPING = {"updated_seq": int, "updated_time": str}
@@ -65,29 +66,44 @@ def create_tables(conn, names: Iterable[str]) -> None:
         conn.execute(f"CREATE TABLE {name} ({body})")
 
 
-def insert_rows(conn: sqlite3.Connection, statement: str, rows: Sequence[Sequence[Any]]) -> None:
-    """Run `statement` ("INSERT [OR REPLACE] INTO t (a, b, …)") for every row, as a few multi-row INSERTs.
-
-    Why not executemany: every SQLite step releases the GIL, and while a feed thread runs Python the thread
-    that released it waits up to the switch interval (5 ms) to get it back, so one step per row made a
-    2,000-row batch take seconds on the GUI thread. Chunks of 512, 256, … 1 rows keep the steps to a handful
-    and the statements few enough to stay in the connection's statement cache; it is also 2-3 times faster
-    than executemany without any contention."""
+# Few statements per batch. Every SQLite step releases the GIL, and while a feed thread runs Python the thread
+# that released it may wait milliseconds to win it back: one step per row (executemany, or a query per 900 ids)
+# made a batch of 2,000 readings take seconds on the GUI thread. So rows and ids go in as bound parameters of
+# one statement per MAX_ROWS_PER_STATEMENT, padded to a power of two so that a few shapes stay in the
+# connection's statement cache. (Bound parameters, not JSON: SQLite reads JSON reals to 15 digits and stops a
+# JSON text at NUL.)
+def insert_rows(conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Run `head` ("INSERT [OR REPLACE] INTO t (a, b, …)") for every row (a sequence of values in that
+    order). Padding rows carry a NULL flag in front of their values and are filtered out."""
     if not rows:
         return
     width = len(rows[0])
-    size = min(ROWS_PER_INSERT, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width)
-    start = 0
-    while start < len(rows):
-        while size > len(rows) - start:
-            size //= 2
-        chunk = rows[start:start + size]
-        conn.execute(f"{statement} VALUES {_value_groups(width, size)}", list(chain.from_iterable(chunk)))
-        start += size
+    names = ",".join(f"column{i}" for i in range(2, width + 2))
+    for chunk, size in _chunks(conn, rows, width + 1):
+        params = list(chain.from_iterable((1, *row) for row in chunk))
+        params += [None] * ((width + 1) * (size - len(chunk)))
+        conn.execute(f"{head} SELECT {names} FROM (VALUES {_groups(width + 1, size)}) WHERE column1", params)
 
 
-@lru_cache(maxsize=64)
-def _value_groups(width: int, count: int) -> str:
+def select_ids(conn: sqlite3.Connection, head: str, ids: Sequence[Any]) -> Iterator[tuple]:
+    """The rows of `head` ("SELECT … FROM t WHERE id IN") for these ids; padded with the last id repeated."""
+    for chunk, size in _chunks(conn, ids, 1):
+        yield from conn.execute(f"{head} ({','.join('?' * size)})", [*chunk, *[chunk[-1]] * (size - len(chunk))])
+
+
+def _chunks(conn: sqlite3.Connection, items: Sequence[Any], width: int) -> Iterator[tuple[Sequence[Any], int]]:
+    """Chunks of at most MAX_ROWS_PER_STATEMENT items and width × items ≤ SQLite's parameter limit, each with
+    the power of two its statement is padded to."""
+    most = min(MAX_ROWS_PER_STATEMENT, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width)
+    most = 1 << (most.bit_length() - 1)
+    for start in range(0, len(items), most):
+        chunk = items[start:start + most]
+        yield chunk, 1 << (len(chunk) - 1).bit_length()
+
+
+@lru_cache(maxsize=128)
+def _groups(width: int, count: int) -> str:
+    """'(?,?),(?,?)' for width 2, count 2."""
     group = "(" + ",".join("?" * width) + ")"
     return ",".join([group] * count)
 
@@ -247,7 +263,7 @@ class Projector:
         self.conn = conn
         self.config = config
         self.columns = all_table_columns()
-        # The rows the last batch read or wrote, as the database holds them. Live readings come for the same
+        # Rows recent batches read or wrote, as the database holds them. Live readings come for the same
         # objects batch after batch, and reading a row back costs a SQLite step, with a GIL hand-over (see
         # insert_rows). Trusted only while no other connection has written (PRAGMA data_version).
         self._recent: dict[str, dict[str, Row]] = {}
@@ -265,7 +281,6 @@ class Projector:
         for _, table, change, _ in targets:
             ids_by_table.setdefault(table, set()).add(change["id"])
         state = self._load(ids_by_table)
-        recent = {table: dict(rows) for table, rows in state.items()}
         changed: dict[str, dict[str, Row]] = {}
         for event, table, change, handler in targets:
             object_id = change["id"]
@@ -275,28 +290,26 @@ class Projector:
                 state[table][object_id] = new
                 changed.setdefault(table, {})[object_id] = new
         for table, rows in changed.items():
+            recent = self._recent.setdefault(table, {})
             for object_id in rows:
-                recent[table].pop(object_id, None)
-            recent[table].update(self._write(table, list(rows.values())))
-        self._recent = recent
+                recent.pop(object_id, None)
+            recent.update(self._write(table, list(rows.values())))
         return {table: list(rows.values()) for table, rows in changed.items()}
 
     def _load(self, ids_by_table: dict[str, set[str]]) -> dict[str, dict[str, Row]]:
         version = self.conn.execute("PRAGMA data_version").fetchone()[0]
         if version != self._data_version:  # another connection committed: what we remember may be stale
             self._recent, self._data_version = {}, version
+        if sum(map(len, self._recent.values())) > ROWS_REMEMBERED:
+            self._recent = {}
         state: dict[str, dict[str, Row]] = {}
         for table, ids in ids_by_table.items():
             names = list(self.columns[table])
-            recent = self._recent.get(table, {})
-            found: dict[str, Row] = {object_id: recent[object_id] for object_id in ids if object_id in recent}
-            id_list = [object_id for object_id in ids if object_id not in recent]
-            for start in range(0, len(id_list), 900):  # stay under SQLite's bound-parameter limit
-                chunk = id_list[start:start + 900]
-                marks = ",".join("?" * len(chunk))
-                for values in self.conn.execute(f"SELECT {','.join(names)} FROM {table} WHERE id IN ({marks})", chunk):
-                    found[values[0]] = dict(zip(names, values))
-            state[table] = found
+            recent = self._recent.setdefault(table, {})
+            missing = [object_id for object_id in ids if object_id not in recent]
+            for values in select_ids(self.conn, f"SELECT {','.join(names)} FROM {table} WHERE id IN", missing):
+                recent[values[0]] = dict(zip(names, values))
+            state[table] = {object_id: recent[object_id] for object_id in ids if object_id in recent}
         return state
 
     def _write(self, table: str, rows: list[Row]) -> dict[str, Row]:

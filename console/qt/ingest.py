@@ -1,14 +1,24 @@
 """Feeding the session on the GUI thread: drain the feeds' queue a few times a second, keep staleness
-current, and measure how long the GUI thread was ever blocked."""
+current, and measure how long the GUI thread was ever blocked.
+
+One tick stores a batch in one transaction and updates the layers: the GUI thread does nothing else meanwhile,
+so the batch is sized to take about TICK_BUDGET_MS, from what the last ticks cost per event (the cost varies
+several-fold with how busy the feed threads keep the GIL). What is left waits for the next tick; the feeds'
+queue is bounded (see console.core.feeds.base.MAX_QUEUED), so a feed that outpaces ingest slows down instead
+of filling the memory."""
 from __future__ import annotations
 
+import gc
 import time
 
 from PySide6 import QtCore
 
+from console.core.feeds.base import feeds_paused, gui_heartbeat
 from console.core.feeds.manager import FeedManager
 
 INGEST_INTERVAL_MS = 100
+TICK_BUDGET_MS = 25.0  # half the longest stall we accept (50 ms), leaving room for a repaint
+MIN_BATCH, FIRST_BATCH, MAX_BATCH = 100, 2_000, 50_000  # events per tick
 STALENESS_INTERVAL_S = 1.0
 
 
@@ -26,6 +36,7 @@ class StallMeter(QtCore.QObject):
         self._timer.start(interval_ms)
 
     def _tick(self) -> None:
+        gui_heartbeat()  # feed threads give way to the GUI thread when this is late
         now = time.perf_counter()
         self.longest_ms = max(self.longest_ms, (now - self._last) * 1000 - self.interval_ms)
         self._last = now
@@ -40,22 +51,37 @@ class IngestPump(QtCore.QObject):
 
     def __init__(self, feeds: FeedManager, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
+        # Under a feed's load every event outlives a young collection, so the collector makes a full pass every
+        # few seconds, holding the GIL; over the ~80k objects of start-up (modules, layers, Qt wrappers) one took
+        # 70-120 ms. They live as long as the console: frozen, full passes walk only what came since.
+        gc.collect()
+        gc.freeze()
         self.feeds = feeds
         self.total = 0
+        self.batch_limit = FIRST_BATCH
         self._last_staleness = 0.0
         self._timer = QtCore.QTimer(self)
         self._timer.timeout.connect(self.pump)
         self._timer.start(INGEST_INTERVAL_MS)
 
     def pump(self) -> None:
-        new = self.feeds.pump()
+        start = time.perf_counter()
+        with feeds_paused():
+            new = self.feeds.pump(self.batch_limit)
         if new:
+            self._adapt(len(new), (time.perf_counter() - start) * 1000)
             self.total += len(new)
             self.ingested.emit(len(new))
         now = time.monotonic()
         if now - self._last_staleness >= STALENESS_INTERVAL_S:
             self._last_staleness = now
             self.feeds.session.update_staleness()
+
+    def _adapt(self, count: int, elapsed_ms: float) -> None:
+        """Move the batch limit halfway to what would have taken TICK_BUDGET_MS at this tick's cost per
+        event: one slow tick (a WAL checkpoint, say) does not swing it."""
+        target = TICK_BUDGET_MS * count / max(elapsed_ms, 1e-3)
+        self.batch_limit = int(min(MAX_BATCH, max(MIN_BATCH, (self.batch_limit + target) / 2)))
 
     def stop(self) -> None:
         self._timer.stop()

@@ -5,6 +5,7 @@ import queue
 import threading
 import time
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -14,6 +15,48 @@ from .messages import MessageError, MessageParser
 
 REJECTIONS_KEPT = 100
 RATE_WINDOW_S = 10.0
+# Events waiting on the ingest queue beyond which deliver() waits for the GUI thread to catch up (a few seconds
+# of the busiest feed, about 12 MB): the queue never grows without bound, a waiting feed thread leaves the GIL
+# to the GUI thread, and the garbage collector's full passes (which walk every queued event) stay short.
+# An MQTT broker keeps what the console has not acknowledged meanwhile.
+MAX_QUEUED = 20_000
+# Feed threads give way to the GUI thread. A thread that gives up the GIL (ingest does, in every SQLite call;
+# Qt's event loop does, between events) gets it back only when it wins a race against a thread running Python,
+# and a busy MQTT feed releases and retakes it on every socket call, so it wins nearly always: while one ran
+# flat out, ingest ticks took 4-6 times longer and repaints 2-3 times longer than their CPU time. So a feed
+# thread waits before its next message while the GUI thread stores a batch (`feeds_paused`), and sleeps a
+# moment whenever the GUI thread's heartbeat (`gui_heartbeat`, every 10 ms) is late, i.e. it wants the GIL.
+PAUSE_TIMEOUT_S = 1.0  # the longest a feed waits for one batch to be stored
+GUI_LATE_S = 0.015  # a heartbeat older than this: the GUI thread is waiting for the GIL (or busy: no harm)
+GUI_GONE_S = 1.0  # older than this: no GUI any more (or a real freeze): feeds stop giving way
+GIVE_WAY_S = 0.0005  # long enough for a waiting thread to wake up and take the GIL
+_open = threading.Event()
+_open.set()
+_heartbeat = -GUI_GONE_S  # time.monotonic() of the GUI thread's last heartbeat
+
+
+@contextmanager
+def feeds_paused():
+    """Feed threads wait before their next message until the block ends (at most PAUSE_TIMEOUT_S)."""
+    _open.clear()
+    try:
+        yield
+    finally:
+        _open.set()
+
+
+def gui_heartbeat() -> None:
+    """The GUI thread is running (called by its heartbeat timer, console.qt.ingest.StallMeter)."""
+    global _heartbeat
+    _heartbeat = time.monotonic()
+
+
+def give_way() -> None:
+    """Called by a feed thread before each message: wait or sleep a moment when the GUI thread needs the GIL."""
+    if not _open.is_set():
+        _open.wait(PAUSE_TIMEOUT_S)
+    elif GUI_LATE_S < time.monotonic() - _heartbeat < GUI_GONE_S:
+        time.sleep(GIVE_WAY_S)
 
 
 class FeedState(StrEnum):
@@ -121,12 +164,15 @@ class Feed:
 
     def deliver(self, raw: bytes | str) -> Event | None:
         """Parse and validate one message; put its event on the queue, or record why it was rejected."""
+        give_way()
         try:
             event = self.parser.parse(raw)
         except MessageError as exc:
             self.health.record_message(False, str(exc), raw)
             return None
         self.health.record_message(True)
+        while self.sink.qsize() >= MAX_QUEUED and not self._stop.wait(0.005):
+            pass  # a stopping feed still queues its last event: it may already be acknowledged
         self.sink.put(event)
         return event
 

@@ -1,0 +1,87 @@
+"""RulesEngine.from_session: built from a console session's layers and city state (read-only); its alerts are events
+the store takes like any other, once."""
+from __future__ import annotations
+
+import pytest
+
+from console.core import events as ev
+from console.core.events import Event
+from console.core.rules import ALERT_RAISED, RulesEngine
+from console.core.session import Session
+from console.core.store import Store
+from helpers import register
+
+
+@pytest.fixture
+def session(tmp_path):
+    store = Store(tmp_path / "console.db")
+    session = Session(store)
+    session.ingest([
+        register("flood_points", "FP-1", 121.4537, 31.2243, kind="underpass", name="汶水路下立交", sensor_id="WS-1",
+                 expected_interval_s=300),
+        register("stations", "WX-1", 121.4629, 31.2344, kind="weather", name="中山南一路", expected_interval_s=600),
+        register("stations", "TG-HPP", 121.4905, 31.2430, kind="tide", name="黄浦公园", expected_interval_s=300,
+                 warning_level_m=4.55),
+        register("trees", "TR-1", 121.4640, 31.2350, species="悬铃木", grade="very_high", status="checked",
+                 street="南京西路"),
+        register("construction_sites", "CS-1", 121.4650, 31.2360, name="工地", tower_cranes=1, hoists=0, gondolas=1,
+                 workers=120, evacuation_status="normal"),
+        Event(ev.SIGNAL_CHANGED, {"hazard": "typhoon", "level": "orange"}, "2021-07-24T12:00:00.000Z", "test",
+              "SMB-typhoon-orange"),
+        Event(ev.FLOOD_READING, {"id": "FP-1", "depth_cm": 5.0}, "2021-07-25T00:00:00.000Z", "test", "WS-1-0"),
+    ])
+    yield session
+    store.close()
+
+
+def test_built_from_the_layers_and_the_city_state(session):
+    engine = RulesEngine.from_session(session)
+    assert engine.floods.ids.tolist() == ["FP-1"] and engine.floods.cols["kind"].tolist() == ["underpass"]
+    assert engine.stations.cols["warning"].tolist()[1] == 4.55
+    assert engine.trees.name.tolist() == ["南京西路 悬铃木"]
+    assert engine.sites.cols["workers"].tolist() == [120] and engine.sites.cols["gondolas"].tolist() == [1]
+    assert engine.floods.lon[0] == pytest.approx(121.4537, abs=1e-9)  # back from EPSG:3857
+    assert engine.city["typhoon_signal"][0] == "orange"
+    # the typhoon orange in force: the site's evacuation order comes with the first batch, fired at the signal
+    alerts = engine.evaluate([])
+    assert [(a.payload["rule"], a.event_time) for a in alerts] == [("sites.evacuate", "2021-07-24T12:00:00.000Z")]
+    # readings older than what the layer holds are ignored
+    assert engine.evaluate([Event(ev.FLOOD_READING, {"id": "FP-1", "depth_cm": 30.0}, "2021-07-24T23:00:00.000Z",
+                                  "test", "WS-1-late")]) == []
+
+
+def test_each_kind_of_station_reading_keeps_its_own_time(session):
+    session.ingest([Event(ev.STATION_READING, {"id": "WX-1", "wind_mean_ms": 3.0, "wind_gust_ms": 5.0},
+                          "2021-07-25T00:00:00.000Z", "test", "WX-1-w0"),
+                    Event(ev.STATION_READING, {"id": "WX-1", "rain_1h_mm": 1.0, "rain_acc_mm": 2.0},
+                          "2021-07-25T00:10:00.000Z", "test", "WX-1-r10")])
+    engine = RulesEngine.from_session(session)
+    row = engine.stations.index["WX-1"]
+    assert engine.stations.cols["wind_text"][row] == "2021-07-25T00:00:00.000Z"
+    # wind at 00:05 is newer than the last wind reading, though older than the last rain reading
+    alerts = engine.evaluate([Event(ev.STATION_READING, {"id": "WX-1", "wind_mean_ms": 11.0, "wind_gust_ms": 18.0},
+                                    "2021-07-25T00:05:00.000Z", "test", "WX-1-w5")])
+    assert [a.payload["rule"] for a in alerts] == ["sites.evacuate", "trees.failure_risk"]
+
+
+def test_alerts_go_into_the_log_once(session):
+    engine = RulesEngine.from_session(session)
+    batch = [Event(ev.FLOOD_READING, {"id": "FP-1", "depth_cm": 42.0}, "2021-07-25T00:05:00.000Z", "test", "WS-1-5"),
+             Event(ev.STATION_READING, {"id": "WX-1", "wind_mean_ms": 11.2, "wind_gust_ms": 18.0},
+                   "2021-07-25T00:05:00.000Z", "test", "WX-1-5"),
+             Event(ev.STATION_READING, {"id": "TG-HPP", "level_m": 4.60}, "2021-07-25T00:05:00.000Z", "test", "TG-5")]
+    new = session.ingest(batch)  # as Session.ingest would do it: the new events, then their alerts
+    alerts = engine.evaluate(new)
+    assert sorted(a.payload["rule"] for a in alerts) == [
+        "ponding.general", "ponding.road_closure", "ponding.underpass_closure", "sites.evacuate",
+        "tide.above_warning", "trees.failure_risk"]  # no stop-work orders: the site is under an evacuation order
+    stored = session.ingest(alerts)
+    assert len(stored) == len(alerts) and all(e.seq for e in stored)
+    assert session.ingest(alerts) == []  # the same alerts again add nothing
+    assert session.store.event_count() == 7 + len(batch) + len(alerts)
+    # an engine rebuilt after a restart, told which alerts are active, raises none of them again
+    active = [a.payload for a in alerts if a.type == ALERT_RAISED]
+    restarted = RulesEngine.from_session(session, active_alerts=active)
+    assert restarted.evaluate([]) == []
+    assert restarted.evaluate([Event(ev.FLOOD_READING, {"id": "FP-1", "depth_cm": 45.0}, "2021-07-25T00:10:00.000Z",
+                                     "test", "WS-1-10")]) == []
