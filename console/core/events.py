@@ -22,6 +22,17 @@ SIGNAL_CHANGED = "city.signal_changed"  # payload: hazard ('typhoon' | 'rainstor
 RESPONSE_LEVEL_CHANGED = "city.response_level_changed"  # payload: level ('none', 'IV' … 'I')
 FIELD_REPORT = "field.report"  # payload: team, text, lon, lat, [object_id]
 CAP_ALERT = "cap.alert"  # payload: identifier, sender, sent, status, msg_type, info: [...]
+STATION_WIND_FORECAST = "station.wind_forecast"  # payload: id, wind_gust_ms, [wind_mean_ms], valid_until
+# What the rules derive from readings (console/core/rules/alerts.py has the payloads).
+ALERT_RAISED = "alert.raised"
+ALERT_CLEARED = "alert.cleared"
+# Incidents and their tasks (console/core/incidents.py has the payloads and the task life cycle).
+INCIDENT_OPENED = "incident.opened"
+INCIDENT_ALERT_LINKED = "incident.alert_linked"
+INCIDENT_CLOSED = "incident.closed"
+TASK_CREATED = "task.created"
+TASK_STATE_CHANGED = "task.state_changed"
+TASK_OVERDUE = "task.overdue"
 
 # Stable ids for content that has no id of its own: the same content always gets the same event id,
 # so that importing a file twice or receiving a message twice changes nothing.

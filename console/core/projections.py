@@ -21,6 +21,7 @@ from layers.stations import wind_force
 
 from . import events as ev
 from .config import Config
+from .incidents import TASK_FLOW, TaskError, check_transition, more_severe
 
 Row = dict[str, Any]
 SQL_TYPES = {str: "TEXT", int: "INTEGER", float: "REAL"}
@@ -37,6 +38,22 @@ RECORD_TABLES: dict[str, dict[str, type]] = {
                    "expires": str, "info": str, **BOOKKEEPING},  # info: the whole JSON list of info blocks
     "field_reports": {"id": str, "team": str, "text": str, "lon": float, "lat": float, "object_id": str,
                       **BOOKKEEPING},
+    # id: the alert id; state 'active' | 'cleared'; title_args and readings: JSON
+    "alerts": {"id": str, "rule": str, "severity": str, "agency": str, "object_kind": str, "object_id": str,
+               "object_name": str, "lon": float, "lat": float, "title": str, "title_template": str,
+               "title_args": str, "readings": str, "fired_at": str, "state": str, "cleared_at": str,
+               "clear_reason": str, "incident_id": str, **BOOKKEEPING},
+    # state 'open' | 'closed'; alert_ids: JSON list
+    "incidents": {"id": str, "title": str, "severity": str, "object_kind": str, "object_id": str,
+                  "object_name": str, "lon": float, "lat": float, "state": str, "opened_at": str, "opened_by": str,
+                  "note": str, "alert_ids": str, "closed_at": str, "closed_by": str, "close_reason": str,
+                  **BOOKKEEPING},
+    # state: console.core.incidents.TASK_STATES; <state>_at: when it got there; history: JSON list of
+    # [state, by, time, reason]; due: when it must be on scene; overdue 1 once escalated
+    "tasks": {"id": str, "incident_id": str, "agency": str, "action": str, "title": str, "lon": float,
+              "lat": float, "state": str, "created_at": str, "created_by": str, "dispatched_at": str,
+              "accepted_at": str, "en_route_at": str, "on_scene_at": str, "done_at": str, "ended_at": str,
+              "reason": str, "due": str, "overdue": int, "history": str, **BOOKKEEPING},
 }
 # Per layer, columns kept for the projections' own use, not shown as attributes.
 EXTRA_COLUMNS = {"stations": {"reading_times": str}}  # JSON: quantity -> event time of its latest reading
@@ -222,7 +239,96 @@ def _camera_state(row: Row | None, change: dict, event: ev.Event, config: Config
     return {**row, "state": change["state"]}
 
 
-HANDLERS: dict[str, tuple[str | None, Callable[..., Row | None]]] = {
+def _alert_raised(row: Row | None, change: dict, event: ev.Event, config: Config) -> Row | None:
+    if row is not None:
+        return None  # the same alert derived again
+    keys = ("rule", "severity", "agency", "object_kind", "object_id", "object_name", "lon", "lat", "title",
+            "title_template", "fired_at")
+    return {"id": change["alert_id"], **{k: change.get(k) for k in keys}, "state": "active",
+            "title_args": json.dumps(change.get("title_args") or {}, ensure_ascii=False),
+            "readings": json.dumps(change.get("readings") or [], ensure_ascii=False)}
+
+
+def _alert_cleared(row: Row | None, change: dict, event: ev.Event, config: Config) -> Row | None:
+    if row is None or row["state"] == "cleared":
+        return None
+    return {**row, "state": "cleared", "cleared_at": event.event_time, "clear_reason": change.get("reason")}
+
+
+def _alert_of_incident(row: Row | None, change: dict, event: ev.Event, config: Config) -> Row | None:
+    """An alert joins an incident (it was opened from it, or linked to it later)."""
+    if row is None or row.get("incident_id") == change["incident_id"]:
+        return None
+    return {**row, "incident_id": change["incident_id"]}
+
+
+def _incident_opened(row: Row | None, change: dict, event: ev.Event, config: Config) -> Row | None:
+    if row is not None:
+        return None
+    keys = ("title", "severity", "object_kind", "object_id", "object_name", "lon", "lat", "note")
+    return {"id": change["incident_id"], **{k: change.get(k) for k in keys}, "state": "open",
+            "opened_at": event.event_time, "opened_by": change.get("by"),
+            "alert_ids": json.dumps(change.get("alert_ids") or [])}
+
+
+def _incident_alert_linked(row: Row | None, change: dict, event: ev.Event, config: Config) -> Row | None:
+    if row is None:
+        return None
+    alert_ids = json.loads(row["alert_ids"] or "[]")
+    if change["alert_id"] in alert_ids:
+        return None
+    new = {**row, "alert_ids": json.dumps(alert_ids + [change["alert_id"]])}
+    if more_severe(change.get("severity"), row["severity"]):  # the incident reads as its worst alert
+        new.update(severity=change["severity"], title=change.get("title") or row["title"])
+    return new
+
+
+def _incident_closed(row: Row | None, change: dict, event: ev.Event, config: Config) -> Row | None:
+    if row is None or row["state"] == "closed":
+        return None
+    return {**row, "state": "closed", "closed_at": event.event_time, "closed_by": change.get("by"),
+            "close_reason": change.get("reason")}
+
+
+def _task_created(row: Row | None, change: dict, event: ev.Event, config: Config) -> Row | None:
+    if row is not None:
+        return None
+    state, by = change["state"], change.get("by")
+    new = {"id": change["task_id"], **{k: change.get(k) for k in ("incident_id", "agency", "action", "title", "lon",
+                                                                     "lat", "due")},
+           "state": state, "created_at": event.event_time, "created_by": by, "overdue": 0,
+           "history": json.dumps([[state, by, event.event_time, ""]], ensure_ascii=False)}
+    if state == "dispatched":
+        new["dispatched_at"] = event.event_time
+    return new
+
+
+def _task_state_changed(row: Row | None, change: dict, event: ev.Event, config: Config) -> Row | None:
+    state, reason = change["state"], change.get("reason") or ""
+    if row is None:
+        return None
+    try:
+        check_transition(row["state"], state, reason)
+    except TaskError:
+        return None  # two desks acted at once: the first one in the log wins
+    history = json.loads(row["history"] or "[]") + [[state, change.get("by"), event.event_time, reason]]
+    new = {**row, "state": state, "history": json.dumps(history, ensure_ascii=False)}
+    if state in TASK_FLOW:
+        new[f"{state}_at"] = event.event_time
+    else:
+        new.update(ended_at=event.event_time, reason=reason)
+    if change.get("due"):
+        new["due"] = change["due"]
+    return new
+
+
+def _task_overdue(row: Row | None, change: dict, event: ev.Event, config: Config) -> Row | None:
+    if row is None or row["overdue"]:
+        return None
+    return {**row, "overdue": 1, "due": change.get("due") or row["due"]}
+
+
+HANDLERS: dict[str, tuple[str | None, Callable[..., Row | None] | dict[str, Callable[..., Row | None]]]] = {
     # event type: (the table it touches, or None for the payload's 'kind'; handler)
     ev.OBJECTS_REGISTERED: (None, _registered),
     ev.FLOOD_READING: ("flood_points", _flood_reading),
@@ -236,6 +342,15 @@ HANDLERS: dict[str, tuple[str | None, Callable[..., Row | None]]] = {
     ev.RESPONSE_LEVEL_CHANGED: ("city_state", _newest_value),
     ev.CAP_ALERT: ("cap_alerts", _cap_alert),
     ev.FIELD_REPORT: ("field_reports", _field_report),
+    ev.ALERT_RAISED: ("alerts", _alert_raised),
+    ev.ALERT_CLEARED: ("alerts", _alert_cleared),
+    # incident events also touch the alerts they take in: one handler per table
+    ev.INCIDENT_OPENED: (None, {"incidents": _incident_opened, "alerts": _alert_of_incident}),
+    ev.INCIDENT_ALERT_LINKED: (None, {"incidents": _incident_alert_linked, "alerts": _alert_of_incident}),
+    ev.INCIDENT_CLOSED: ("incidents", _incident_closed),
+    ev.TASK_CREATED: ("tasks", _task_created),
+    ev.TASK_STATE_CHANGED: ("tasks", _task_state_changed),
+    ev.TASK_OVERDUE: ("tasks", _task_overdue),
 }
 
 
@@ -253,7 +368,23 @@ def changes(event: ev.Event) -> list[tuple[str, dict]]:
         return [(table, {**payload, "id": payload["identifier"]})]
     if event.type == ev.FIELD_REPORT:
         return [(table, {**payload, "id": event.id})]
+    if event.type in (ev.ALERT_RAISED, ev.ALERT_CLEARED):
+        return [(table, {**payload, "id": payload["alert_id"]})]
+    if event.type in (ev.INCIDENT_OPENED, ev.INCIDENT_ALERT_LINKED):
+        incident = payload["incident_id"]
+        alert_ids = payload["alert_ids"] if event.type == ev.INCIDENT_OPENED else [payload["alert_id"]]
+        return [("incidents", {**payload, "id": incident}),
+                *(("alerts", {"id": alert_id, "incident_id": incident}) for alert_id in alert_ids)]
+    if event.type == ev.INCIDENT_CLOSED:
+        return [(table, {**payload, "id": payload["incident_id"]})]
+    if event.type in (ev.TASK_CREATED, ev.TASK_STATE_CHANGED, ev.TASK_OVERDUE):
+        return [(table, {**payload, "id": payload["task_id"]})]
     return [(table, payload)]
+
+
+def _handler(event_type: str, table: str) -> Callable[..., Row | None]:
+    handler = HANDLERS[event_type][1]
+    return handler[table] if isinstance(handler, dict) else handler
 
 
 class Projector:
@@ -275,7 +406,7 @@ class Projector:
 
     def apply(self, events: Iterable[ev.Event]) -> dict[str, list[Row]]:
         """Apply events in order; write and return the rows that changed, per table."""
-        targets = [(event, table, change, HANDLERS[event.type][1])
+        targets = [(event, table, change, _handler(event.type, table))
                    for event in events if event.type in HANDLERS for table, change in changes(event)]
         ids_by_table: dict[str, set[str]] = {}
         for _, table, change, _ in targets:

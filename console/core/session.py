@@ -13,12 +13,16 @@ from layers.base import PointLayer, PolygonLayer
 from layers.sites import EVACUATION_ORDER, is_forward
 
 from . import events as ev
+from . import incidents as inc
 from .clock import Clock
-from .crs import lonlat_to_mercator
-from .feeds.messages import KnownObjects
+from .crs import lonlat_to_mercator, mercator_to_lonlat
+from .dispatch import Dispatcher
 from .events import Event, make_event
+from .feeds.messages import KnownObjects
 from .projections import Row
+from .rules import RulesEngine
 from .store import Store
+from .timefmt import to_utc_text
 
 
 def rows_for_layer(layer: PointLayer, rows: Sequence[Row]) -> list[Row]:
@@ -44,12 +48,17 @@ class Session:
     ingested = Signal(object)  # list[Event]: the new events of one batch, after the layers were updated
     selection_changed = Signal(str, str)  # layer kind, object id ('' and '' when cleared)
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, derive: bool = True) -> None:
+        """`derive`: run the rules and the dispatch plan on what comes in (a live console); off when the log
+        already holds what followed (a replay)."""
         self.store = store
         self.layers: dict[str, PointLayer] = {cls.kind: cls() for cls in OBJECT_LAYERS}
         self.selection: tuple[str, str] = ("", "")
         self.clock = Clock()
         self.known = KnownObjects()
+        self.derive = derive
+        self._rules: RulesEngine | None = None  # built on first use, from the layers and the store
+        self._dispatcher: Dispatcher | None = None
         self.reload()
 
     def reload(self) -> None:
@@ -81,9 +90,32 @@ class Session:
         for layer in self.layers.values():
             layer.update_staleness(now, self.store.config.stale_factor, delivery_allowance_s)
 
+    @property
+    def rules(self) -> RulesEngine:
+        if self._rules is None:
+            active = [row for row in self.store.rows("alerts") if row["state"] == "active"]
+            self._rules = RulesEngine.from_session(self, active_alerts=[{**r, "alert_id": r["id"]} for r in active])
+        return self._rules
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        if self._dispatcher is None:
+            self._dispatcher = Dispatcher.from_rows(self.store.rows("incidents"), self.store.rows("tasks"))
+        return self._dispatcher
+
+    def _consequences(self, events: list[Event]) -> list[Event]:
+        """What follows from new events: the alerts the rules raise or clear, then incidents, tasks, escalations."""
+        alerts = self.rules.evaluate(events)
+        return alerts + self.dispatcher.derive(events + alerts)
+
     def ingest(self, batch: Sequence[Event]) -> list[Event]:
-        """Append a batch in one transaction; layers hear about it once each; returns the new events."""
-        result = self.store.append(batch)
+        """Append a batch and what follows from it in one transaction; layers hear about it once each; returns
+        the new events."""
+        try:
+            result = self.store.append(batch, derive=self._consequences if self.derive else None)
+        except BaseException:
+            self._rules = self._dispatcher = None  # they may have taken in what was rolled back: rebuild
+            raise
         for kind, rows in result.changed.items():
             layer = self.layers.get(kind)
             if layer is not None:
@@ -127,3 +159,71 @@ class Session:
                                   "an evacuation status, with a reason")
         self.ingest([event])
         return event
+
+    # --- incidents and tasks: people's decisions, stamped with the session clock's time ---------------
+    def now_text(self) -> str:
+        return to_utc_text(self.clock.now())
+
+    def open_incident(self, by: str, kind: str = "", object_id: str = "", lon: float | None = None,
+                      lat: float | None = None, title: str = "", note: str = "") -> str:
+        """Open an incident by hand: on an object (kind, object_id), or at a place on the map (lon, lat)."""
+        name = ""
+        if object_id:
+            layer = self.layers[kind]
+            row = layer.row_of(object_id)
+            if row is None:
+                raise KeyError(f"no {kind} object {object_id!r}")
+            name = layer.display_name(row)
+            lon, lat = (float(v) for v in mercator_to_lonlat(layer.x[row], layer.y[row]))
+        elif lon is None or lat is None:
+            raise ValueError("an incident needs an object or a place")
+        incident_id = inc.new_id("inc")
+        self.ingest([inc.incident_opened(incident_id, title or name or incident_id, "moderate", kind, object_id,
+                                         name, lon, lat, [], by, self.now_text(), note)])
+        return incident_id
+
+    def add_task(self, incident_id: str, agency: str, action: str, by: str, dispatch: bool = True) -> str:
+        """A task for an agency on an incident: dispatched at once (with its deadline), or left new."""
+        incident = self.incident(incident_id)
+        if incident is None or incident["state"] != "open":
+            raise KeyError(f"no open incident {incident_id!r}")
+        task_id, now = inc.new_id("task"), self.now_text()
+        due = self.dispatcher.deadline(agency, action, now) if dispatch else None
+        title = f"{inc.ACTION_LABELS.get(action, action)}: {incident['object_name'] or incident['title']}"
+        self.ingest([inc.task_created(task_id, incident_id, agency, action, title, incident["lon"], incident["lat"],
+                                      "dispatched" if dispatch else "new", by, now, due)])
+        return task_id
+
+    def set_task_state(self, task_id: str, state: str, by: str, reason: str = "") -> None:
+        """Move a task on (dispatch, accept, en route, on scene, done) or decline or cancel it with a reason;
+        TaskError if it cannot go that way."""
+        task = self.task(task_id)
+        if task is None:
+            raise KeyError(f"no task {task_id!r}")
+        inc.check_transition(task["state"], state, reason)
+        now = self.now_text()
+        due = self.dispatcher.deadline(task["agency"], task["action"], now) if state == "dispatched" else None
+        self.ingest([inc.task_state_changed(task_id, state, by, reason, now, due)])
+
+    def close_incident(self, incident_id: str, by: str, reason: str = "") -> None:
+        self.ingest([inc.incident_closed(incident_id, by, reason, self.now_text())])
+
+    def escalate_overdue(self) -> list[Event]:
+        """Escalate the tasks past their deadline by the session clock (the views call this every few seconds;
+        ingest does it by the readings' times)."""
+        return self.ingest(self.dispatcher.overdue(self.now_text())) if self.derive else []
+
+    # --- reading incidents, tasks and alerts -----------------------------------------------------------
+    def incident(self, incident_id: str) -> Row | None:
+        return self._row("incidents", incident_id)
+
+    def task(self, task_id: str) -> Row | None:
+        return self._row("tasks", task_id)
+
+    def _row(self, table: str, row_id: str) -> Row | None:
+        rows = list(self.store.db[table].rows_where("id = ?", [row_id]))
+        return rows[0] if rows else None
+
+    def query(self, table: str, where: str = "", params: Sequence[Any] = (), order_by: str = "id") -> list[Row]:
+        """Rows of the alerts, incidents or tasks tables (or any projection) matching a WHERE clause."""
+        return list(self.store.db[table].rows_where(where or None, list(params), order_by=order_by))

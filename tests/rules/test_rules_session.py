@@ -64,24 +64,30 @@ def test_each_kind_of_station_reading_keeps_its_own_time(session):
     assert [a.payload["rule"] for a in alerts] == ["sites.evacuate", "trees.failure_risk"]
 
 
-def test_alerts_go_into_the_log_once(session):
-    engine = RulesEngine.from_session(session)
+def test_the_session_appends_alerts_with_their_readings_once(session):
     batch = [Event(ev.FLOOD_READING, {"id": "FP-1", "depth_cm": 42.0}, "2021-07-25T00:05:00.000Z", "test", "WS-1-5"),
              Event(ev.STATION_READING, {"id": "WX-1", "wind_mean_ms": 11.2, "wind_gust_ms": 18.0},
                    "2021-07-25T00:05:00.000Z", "test", "WX-1-5"),
              Event(ev.STATION_READING, {"id": "TG-HPP", "level_m": 4.60}, "2021-07-25T00:05:00.000Z", "test", "TG-5")]
-    new = session.ingest(batch)  # as Session.ingest would do it: the new events, then their alerts
-    alerts = engine.evaluate(new)
+    before = session.store.event_count()
+    new = session.ingest(batch)
+    alerts = [e for e in new if e.type == ALERT_RAISED]
+    # the readings first, then their alerts, in the same append (one transaction)
+    assert [e.id for e in new[:3]] == [e.id for e in batch] and all(e.seq for e in new)
     assert sorted(a.payload["rule"] for a in alerts) == [
-        "ponding.general", "ponding.road_closure", "ponding.underpass_closure", "sites.evacuate",
-        "tide.above_warning", "trees.failure_risk"]  # no stop-work orders: the site is under an evacuation order
-    stored = session.ingest(alerts)
-    assert len(stored) == len(alerts) and all(e.seq for e in stored)
-    assert session.ingest(alerts) == []  # the same alerts again add nothing
-    assert session.store.event_count() == 7 + len(batch) + len(alerts)
-    # an engine rebuilt after a restart, told which alerts are active, raises none of them again
-    active = [a.payload for a in alerts if a.type == ALERT_RAISED]
-    restarted = RulesEngine.from_session(session, active_alerts=active)
-    assert restarted.evaluate([]) == []
-    assert restarted.evaluate([Event(ev.FLOOD_READING, {"id": "FP-1", "depth_cm": 45.0}, "2021-07-25T00:10:00.000Z",
-                                     "test", "WS-1-10")]) == []
+        "ponding.general", "ponding.road_closure", "ponding.underpass_closure", "tide.above_warning",
+        "trees.failure_risk"]  # no stop-work orders: the site is under an evacuation order
+    # that order came with the orange signal, in the fixture's first batch
+    evacuation = [r for r in session.store.rows("alerts") if r["rule"] == "sites.evacuate"]
+    assert [r["fired_at"] for r in evacuation] == ["2021-07-24T12:00:00.000Z"]
+    assert {r["id"] for r in session.store.rows("alerts")} == {a.payload["alert_id"] for a in alerts} | {
+        evacuation[0]["id"]}
+    assert session.ingest(batch) == []  # the same readings again add nothing, and raise nothing again
+    assert session.store.event_count() == before + len(new)
+    # a console restarted on the same database carries on: the active alerts are neither raised again nor lost
+    restarted = Session(session.store)
+    assert restarted.ingest([Event(ev.FLOOD_READING, {"id": "FP-1", "depth_cm": 45.0}, "2021-07-25T00:10:00.000Z",
+                                   "test", "WS-1-10")])[0].id == "WS-1-10"
+    assert session.store.event_count() == before + len(new) + 1
+    assert sorted(a["rule"] for a in restarted.rules.active_alerts()) == sorted(
+        [a.payload["rule"] for a in alerts] + ["sites.evacuate"])

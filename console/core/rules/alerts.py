@@ -13,13 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..events import Event
+from ..events import ALERT_CLEARED, ALERT_RAISED, STATION_WIND_FORECAST, Event
 
-ALERT_RAISED = "alert.raised"
-ALERT_CLEARED = "alert.cleared"
-# A station's wind forecast (not in events.py yet): payload id (station), wind_gust_ms, [wind_mean_ms],
-# valid_until (UTC text). While valid, the tree rule uses max(observed, forecast) at that station.
-WIND_FORECAST = "station.wind_forecast"
+# A station's wind forecast (payload id (station), wind_gust_ms, [wind_mean_ms], valid_until (UTC text)): while
+# valid, the tree rule uses max(observed, forecast) at that station.
+WIND_FORECAST = STATION_WIND_FORECAST
 SOURCE = "rules"
 
 # English source text of the titles ({name} is the object's name, or its id). Values come pre-formatted.
