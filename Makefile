@@ -27,7 +27,7 @@ bench: setup
 
 # Refresh the translation source from the code, then compile it (edit the .ts with Qt Linguist).
 translations: setup
-	$(VENV)/bin/pyside6-lupdate console/qt/*.py console/core/*.py layers/*.py -ts resources/translations/console_zh_CN.ts -no-obsolete
+	$(VENV)/bin/pyside6-lupdate console/qt/*.py console/core/*.py console/core/rules/*.py layers/*.py -ts resources/translations/console_zh_CN.ts -no-obsolete
 	$(VENV)/bin/pyside6-lrelease resources/translations/console_zh_CN.ts -qm resources/translations/console_zh_CN.qm
 
 clean:

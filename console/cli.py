@@ -17,6 +17,7 @@ from layers import LAYER_BY_KIND
 
 from .core.crs import SUPPORTED_CRS_NAMES
 from .core.paths import default_db_path
+from .core.roles import DEFAULT_ROLE, ROLES
 
 BROKER_TIMEOUT_S = 10.0
 DEMO_SPEED = 1800.0  # the demo's typhoon: a day and a quarter in the first minute
@@ -27,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="emergency-console", description="Emergency command console")
     parser.add_argument("--db", type=Path, help=f"the console database (default: {default_db_path()})")
     parser.add_argument("--lang", choices=("zh_CN", "en"), help="user-interface language (default: zh_CN)")
+    parser.add_argument("--role", choices=sorted(ROLES), default=DEFAULT_ROLE,
+                        help="whose view the console opens with (default: duty_officer); more from the Role menu")
     parser.add_argument("--no-demo", action="store_true",
                         help="do not load the bundled Shanghai demo data, nor play its typhoon scenario")
     parser.add_argument("--feeds", type=Path,
@@ -190,4 +193,4 @@ def _gui(store, args, started: float) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    return run_gui(session, args.lang, configs, args.quit_after_first_paint, started)
+    return run_gui(session, args.lang, configs, args.quit_after_first_paint, started, args.role)

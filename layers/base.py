@@ -78,7 +78,6 @@ STALE = StyleClass("__stale__", QT_TRANSLATE_NOOP("legend", "Stale: no recent re
 class LayerEvents(SignalGroup):
     reset = Signal()  # every feature may have changed (a new set was loaded)
     changed = Signal(object)  # np.ndarray of row indices whose attributes or positions changed
-    visibility = Signal(bool)
 
 
 class PointLayer:
@@ -97,7 +96,6 @@ class PointLayer:
 
     def __init__(self) -> None:
         self.events = LayerEvents()
-        self._visible = True
         self.ids = np.empty(0, dtype=object)
         self.x = np.empty(0)
         self.y = np.empty(0)
@@ -110,16 +108,6 @@ class PointLayer:
     # --- reading -------------------------------------------------------------------------------
     def __len__(self) -> int:
         return len(self.ids)
-
-    @property
-    def visible(self) -> bool:
-        return self._visible
-
-    @visible.setter
-    def visible(self, value: bool) -> None:
-        if value != self._visible:
-            self._visible = value
-            self.events.visibility.emit(value)
 
     def row_of(self, object_id: str) -> int | None:
         return self._row_of.get(object_id)

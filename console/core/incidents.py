@@ -10,9 +10,9 @@ task.state_changed     task_id, state, by, [reason] (a decline or a cancellation
 task.overdue           task_id, due (UTC text), escalated_to ('duty_officer')
 
 A task moves forward along TASK_FLOW (new → dispatched → accepted → en route → on scene → done), skipping
-steps if a team reports late, never back; it can be declined (by the agency, with a reason) or cancelled (by
-the duty officer, with a reason) until it is done. Ids derived from alerts are stable, so deriving the same
-alert twice adds nothing to the log.
+steps if a team reports late (but a new task is dispatched before anyone takes it up), never back; it can be
+declined (by the agency, with a reason) or cancelled (by the duty officer, with a reason) until it is done.
+Ids derived from alerts are stable, so deriving the same alert twice adds nothing to the log.
 """
 from __future__ import annotations
 
@@ -32,6 +32,9 @@ DECLINABLE_FROM = ("dispatched", "accepted", "en_route")  # only a task given to
 ARRIVED = ("on_scene", "done")  # a task in these states is no longer late
 SEVERITIES = ("minor", "moderate", "severe", "extreme")  # CAP 1.2's words, least severe first
 RULES_ACTOR = "rules"
+# What an incident is linked to: objects within these ground distances, and the nearest cameras (k, within metres).
+LINK_RADII_M = {"flood_points": 300.0, "trees": 100.0, "construction_sites": 300.0}
+NEAREST_CAMERAS = (5, 1000.0)
 
 # Words shown to people (translated by the Qt side in these contexts).
 AGENCY_LABELS = {
@@ -85,6 +88,8 @@ def check_transition(current: str, new: str, reason: str = "") -> None:
         raise TaskError(f"the task is already {current}")
     if new in NEEDS_REASON and not reason.strip():
         raise TaskError(f"a task can only be {new} with a reason")
+    if current == "new" and new not in ("dispatched", "cancelled"):
+        raise TaskError("a new task must be dispatched before an agency takes it up")
     if new == "declined" and current not in DECLINABLE_FROM:
         raise TaskError(f"a task that is {current} cannot be declined")
     if new in TASK_FLOW and TASK_FLOW.index(new) <= TASK_FLOW.index(current):

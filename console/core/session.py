@@ -19,6 +19,7 @@ from .crs import lonlat_to_mercator, mercator_to_lonlat
 from .dispatch import Dispatcher
 from .events import Event, make_event
 from .feeds.messages import KnownObjects
+from .nearby import index_for
 from .projections import Row
 from .rules import RulesEngine
 from .store import Store
@@ -212,6 +213,20 @@ class Session:
         """Escalate the tasks past their deadline by the session clock (the views call this every few seconds;
         ingest does it by the readings' times)."""
         return self.ingest(self.dispatcher.overdue(self.now_text())) if self.derive else []
+
+    def linked_objects(self, lon: float, lat: float) -> dict[str, list[tuple[str, float]]]:
+        """What an incident at (lon, lat) touches: per layer (object id, ground metres), nearest first; trees,
+        sites and flood points within their radius, the nearest cameras (incidents.LINK_RADII_M)."""
+        x, y = (float(v) for v in lonlat_to_mercator(lon, lat))
+        out = {}
+        for kind, radius in inc.LINK_RADII_M.items():
+            layer = self.layers[kind]
+            found = index_for(layer).within(x, y, radius)
+            out[kind] = [(str(layer.ids[row]), distance) for row, distance in found]
+        cameras = self.layers["cameras"]
+        out["cameras"] = [(str(cameras.ids[row]), distance)
+                          for row, distance in index_for(cameras).nearest(x, y, *inc.NEAREST_CAMERAS)]
+        return out
 
     # --- reading incidents, tasks and alerts -----------------------------------------------------------
     def incident(self, incident_id: str) -> Row | None:

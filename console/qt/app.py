@@ -7,18 +7,21 @@ from PySide6 import QtCore, QtWidgets
 
 from console.core.basemap_loader import load_basemap
 from console.core.feeds.manager import FeedManager
+from console.core.roles import DEFAULT_ROLE
 from console.core.session import Session
 
 from .i18n import install_language
 from .ingest import IngestPump, StallMeter
 from .main_window import MainWindow
 
+ESCALATION_INTERVAL_MS = 5_000  # how often late tasks are looked for by the session clock
+
 
 class ConsoleApp(QtCore.QObject):
-    """Owns the window; switching language rebuilds it on the same session and view."""
+    """Owns the windows (one per role view); switching language rebuilds them on the same session and view."""
 
     def __init__(self, app: QtWidgets.QApplication, session: Session, settings: QtCore.QSettings,
-                 language: str, feeds: FeedManager | None = None) -> None:
+                 language: str, feeds: FeedManager | None = None, role: str = DEFAULT_ROLE) -> None:
         super().__init__()
         self.app = app
         self.session = session
@@ -29,34 +32,60 @@ class ConsoleApp(QtCore.QObject):
         self.basemap = load_basemap()
         self.language = language
         install_language(app, language)
-        self.window = self._new_window()
+        self.windows: list[MainWindow] = [self._new_window(role)]
+        self._escalation = QtCore.QTimer(self)
+        self._escalation.timeout.connect(session.escalate_overdue)
+        self._escalation.start(ESCALATION_INTERVAL_MS)
+
+    @property
+    def window(self) -> MainWindow:
+        """The first window (the one the console opened with)."""
+        return self.windows[0]
 
     def shutdown(self) -> None:
         """Stop the feeds and the timers that read the session (before its store closes)."""
+        self._escalation.stop()
         self.pump.stop()
         self.feeds.stop_all()
-        self.window.close()
+        for window in self.windows:
+            window.close()
 
-    def _new_window(self) -> MainWindow:
-        window = MainWindow(self.session, self.basemap, self.settings, self.feeds)
+    def _new_window(self, role: str) -> MainWindow:
+        window = MainWindow(self.session, self.basemap, self.settings, self.feeds, role)
         window.language_requested.connect(self.switch_language)
+        window.role_requested.connect(lambda key, w=window: self._replace(w, key))
+        window.view_requested.connect(self.open_view)
+        return window
+
+    def open_view(self, role: str) -> MainWindow:
+        """Another window, for a role, beside the others."""
+        window = self._new_window(role)
+        self.windows.append(window)
+        window.show()
         return window
 
     def switch_language(self, language: str) -> None:
         if language == self.language:
             return
-        old = self.window
-        old.save_settings()
         self.language = language
         self.settings.setValue("language", language)
         install_language(self.app, language)
-        self.window = self._new_window()
-        self.window.setGeometry(old.geometry())
-        self.window.restoreState(old.saveState())
-        self.window.canvas.set_view_box_when_shown(old.canvas.view_box())
-        self.window.show()
+        for window in list(self.windows):
+            self._replace(window, window.role.key, keep_layout=True)
+
+    def _replace(self, old: MainWindow, role: str, keep_layout: bool = False) -> MainWindow:
+        """Rebuild a window (another language, or another role) where it was, with the same view of the map."""
+        old.save_settings()
+        new = self._new_window(role)
+        new.setGeometry(old.geometry())
+        if keep_layout:
+            new.restoreState(old.saveState())
+        new.canvas.set_view_box_when_shown(old.canvas.view_box())
+        self.windows[self.windows.index(old)] = new
+        new.show()
         old.hide()
         old.deleteLater()
+        return new
 
 
 def qt_application() -> QtWidgets.QApplication:
@@ -67,13 +96,13 @@ def qt_application() -> QtWidgets.QApplication:
 
 
 def run_gui(session: Session, language: str | None, feed_configs: list | None = None,
-            quit_after_first_paint: bool = False, started: float | None = None) -> int:
+            quit_after_first_paint: bool = False, started: float | None = None, role: str = DEFAULT_ROLE) -> int:
     """Show the console; returns the exit code. `quit_after_first_paint` prints the start-up time."""
     app = qt_application()
     settings = QtCore.QSettings()
     language = language or str(settings.value("language", "zh_CN"))
     settings.setValue("language", language)
-    console = ConsoleApp(app, session, settings, language)
+    console = ConsoleApp(app, session, settings, language, role=role)
     app.aboutToQuit.connect(console.shutdown)
     console.window.show()
     if feed_configs and not quit_after_first_paint:

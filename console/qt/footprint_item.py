@@ -27,8 +27,6 @@ class FootprintItem(pg.GraphicsObject):
         self._boxes = np.empty((0, 4))
         layer.events.reset.connect(self._on_data_changed)
         layer.events.changed.connect(self._on_data_changed)
-        layer.events.visibility.connect(lambda visible: self.setVisible(visible))
-        self.setVisible(layer.visible)
         self._on_data_changed()
 
     def _on_data_changed(self, *_: object) -> None:

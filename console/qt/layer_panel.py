@@ -5,8 +5,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from console.core.session import Session
 
-from .basemap_item import BasemapItem
 from .i18n import translate
+from .map_canvas import MapCanvas
 
 ORDER = ("flood_points", "stations", "trees", "construction_sites", "cameras")
 ROLE_TARGET = QtCore.Qt.ItemDataRole.UserRole
@@ -26,10 +26,11 @@ def swatch(colour: str, square: bool = False) -> QtGui.QIcon:
 
 
 class LayerPanel(QtWidgets.QTreeWidget):
-    def __init__(self, session: Session, basemap_item: BasemapItem, parent=None) -> None:
+    def __init__(self, session: Session, canvas: MapCanvas, parent=None) -> None:
         super().__init__(parent)
         self.session = session
-        self.basemap_item = basemap_item
+        self.canvas = canvas
+        basemap_item = canvas.basemap_item
         self.setHeaderHidden(True)
         self.setColumnCount(2)
         self.setIndentation(14)
@@ -39,7 +40,8 @@ class LayerPanel(QtWidgets.QTreeWidget):
             layer = session.layers[kind]
             item = QtWidgets.QTreeWidgetItem(self, [translate("layers", layer.title)])
             item.setData(0, ROLE_TARGET, ("layer", kind))
-            item.setCheckState(0, QtCore.Qt.CheckState.Checked if layer.visible else QtCore.Qt.CheckState.Unchecked)
+            item.setCheckState(0, QtCore.Qt.CheckState.Checked if canvas.layer_visible(kind)
+                               else QtCore.Qt.CheckState.Unchecked)
             font = item.font(0)
             font.setBold(True)
             item.setFont(0, font)
@@ -86,6 +88,6 @@ class LayerPanel(QtWidgets.QTreeWidget):
         visible = item.checkState(0) == QtCore.Qt.CheckState.Checked
         what, key = target
         if what == "layer":
-            self.session.layers[key].visible = visible
+            self.canvas.set_layer_visible(key, visible)
         else:
-            self.basemap_item.set_theme_visible(key, visible)
+            self.canvas.basemap_item.set_theme_visible(key, visible)

@@ -6,17 +6,20 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from console.core.feeds.config import default_feed_config_path
 from console.core.feeds.manager import FeedManager
+from console.core.roles import DEFAULT_ROLE, ROLES
 from console.core.session import Session
 from console.core.timefmt import BEIJING
 from layers.basemap import Basemap
 
-from .i18n import translate
+from .camera_panel import CameraPanel
 from .feed_dialog import FeedDialog
 from .feed_panel import FeedPanel, state_text
+from .i18n import translate
 from .identify_panel import IdentifyPanel
 from .import_dialog import ImportDialog
 from .layer_panel import ORDER, LayerPanel
 from .map_canvas import MapCanvas
+from .task_desk import TaskDesk
 
 SEARCH_LIMIT = 50
 SIGNAL_NAMES = {"blue": QT_TRANSLATE_NOOP("signal", "blue"), "yellow": QT_TRANSLATE_NOOP("signal", "yellow"),
@@ -26,20 +29,28 @@ SIGNAL_TEXT = {"blue": "white", "yellow": "black", "orange": "black", "red": "wh
 
 
 class MainWindow(QtWidgets.QMainWindow):
+    """One role's view of the session. Several can be open side by side; they share the session (selection,
+    clock, data) and never call each other."""
     language_requested = QtCore.Signal(str)
+    role_requested = QtCore.Signal(str)  # show this window as another role
+    view_requested = QtCore.Signal(str)  # open another window for a role
 
     def __init__(self, session: Session, basemap: Basemap, settings: QtCore.QSettings,
-                 feeds: FeedManager | None = None, parent=None) -> None:
+                 feeds: FeedManager | None = None, role: str = DEFAULT_ROLE, parent=None) -> None:
         super().__init__(parent)
         self.session = session
         self.feeds = feeds or FeedManager(session)
         self.settings = settings
+        self.role = ROLES[role]
         self.setObjectName("MainWindow")
-        self.setWindowTitle(self.tr("Emergency Command Console — Shanghai"))
+        title = self.tr("Emergency Command Console — Shanghai")
+        self.setWindowTitle(title if role == DEFAULT_ROLE else f"{title} — {translate('roles', self.role.label)}")
         self.canvas = MapCanvas(session, basemap, self)
         self.setCentralWidget(self.canvas)
+        for kind in session.layers:
+            self.canvas.set_layer_visible(kind, kind in self.role.layers)
 
-        self.layer_panel = LayerPanel(session, self.canvas.basemap_item)
+        self.layer_panel = LayerPanel(session, self.canvas)
         for kind, item in self.canvas.point_items.items():
             if item.max_metres_per_pixel is not None:
                 self.layer_panel.layer_items[kind].setToolTip(0, self.tr("Drawn when zoomed in to street scale"))
@@ -59,7 +70,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self.feed_panel = FeedPanel(self.feeds)
         self.feeds_dock = self._dock("FeedsDock", self.tr("Feed health"), self.feed_panel,
                                      QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        self.desk = TaskDesk(session, self.role.key)
+        self.desk_dock = self._dock("DeskDock", self.tr("Tasks and alerts"), self.desk,
+                                    QtCore.Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.camera_panel = CameraPanel(session)
+        self.cameras_dock = self._dock("CamerasDock", self.tr("Nearest cameras"), self.camera_panel,
+                                       QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.identify_dock, self.feeds_dock)
+        self.tabifyDockWidget(self.identify_dock, self.cameras_dock)
         self.identify_dock.raise_()
         self._build_toolbar(basemap)
         self._build_menus()
@@ -113,6 +131,19 @@ class MainWindow(QtWidgets.QMainWindow):
         view_menu.addAction(self.layers_dock.toggleViewAction())
         view_menu.addAction(self.identify_dock.toggleViewAction())
         view_menu.addAction(self.feeds_dock.toggleViewAction())
+        view_menu.addAction(self.desk_dock.toggleViewAction())
+        view_menu.addAction(self.cameras_dock.toggleViewAction())
+        role_menu = self.menuBar().addMenu(self.tr("&Role"))
+        roles = QtGui.QActionGroup(self)
+        for key, role in ROLES.items():
+            action = role_menu.addAction(translate("roles", role.label))
+            action.setCheckable(True)
+            action.setChecked(key == self.role.key)
+            roles.addAction(action)
+            action.triggered.connect(lambda _=False, k=key: self.role_requested.emit(k))
+        views = role_menu.addMenu(self.tr("Open another view"))
+        for key, role in ROLES.items():
+            views.addAction(translate("roles", role.label), lambda k=key: self.view_requested.emit(k))
         language_menu = self.menuBar().addMenu(self.tr("&Language"))
         group = QtGui.QActionGroup(self)
         current = self.settings.value("language", "zh_CN")
@@ -240,7 +271,7 @@ class MainWindow(QtWidgets.QMainWindow):
         row = layer.row_of(object_id)
         if row is None:
             return
-        if not layer.visible:
+        if not self.canvas.layer_visible(kind):
             self.layer_panel.set_layer_checked(kind, True)
         self.session.select(kind, object_id)
         self.canvas.centre_on(float(layer.x[row]), float(layer.y[row]))
@@ -256,31 +287,36 @@ class MainWindow(QtWidgets.QMainWindow):
             "\n\n" + self.canvas.basemap.attribution)
 
     # --- settings --------------------------------------------------------------------------------
+    def _setting(self, key: str) -> str:
+        """Settings are kept per role: each desk keeps its own layout, view and layers."""
+        return f"{self.role.key}/{key}"
+
     def _restore_settings(self) -> None:
-        geometry = self.settings.value("window/geometry")
+        geometry = self.settings.value(self._setting("window/geometry"))
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
             self.resize(1400, 900)
-        state = self.settings.value("window/state")
+        state = self.settings.value(self._setting("window/state"))
         if state is not None:
             self.restoreState(state)
         else:
-            self.resizeDocks([self.layers_dock, self.identify_dock], [290, 300], QtCore.Qt.Orientation.Horizontal)
-        box = self.settings.value("map/view")
+            self.resizeDocks([self.layers_dock, self.identify_dock], [290, 340], QtCore.Qt.Orientation.Horizontal)
+            self.resizeDocks([self.desk_dock], [260], QtCore.Qt.Orientation.Vertical)
+        box = self.settings.value(self._setting("map/view"))
         if box:
             self.canvas.set_view_box_when_shown(tuple(float(v) for v in box))
         for kind in self.session.layers:
-            visible = self.settings.value(f"layers/{kind}")
+            visible = self.settings.value(self._setting(f"layers/{kind}"))
             if visible is not None:
                 self.layer_panel.set_layer_checked(kind, str(visible).lower() == "true")
 
     def save_settings(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
-        self.settings.setValue("map/view", list(self.canvas.view_box()))
-        for kind, layer in self.session.layers.items():
-            self.settings.setValue(f"layers/{kind}", layer.visible)
+        self.settings.setValue(self._setting("window/geometry"), self.saveGeometry())
+        self.settings.setValue(self._setting("window/state"), self.saveState())
+        self.settings.setValue(self._setting("map/view"), list(self.canvas.view_box()))
+        for kind in self.session.layers:
+            self.settings.setValue(self._setting(f"layers/{kind}"), self.canvas.layer_visible(kind))
         self.settings.sync()
 
     def showEvent(self, event: QtGui.QShowEvent) -> None:

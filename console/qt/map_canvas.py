@@ -139,6 +139,15 @@ class MapCanvas(pg.GraphicsView):
             self.attribution.move(self.width() - self.attribution.width() - 4,
                                   self.height() - self.attribution.height() - 4)
 
+    # --- layers shown (per view: two role windows show different layers of the one session) -----------
+    def layer_visible(self, kind: str) -> bool:
+        return self.point_items[kind].isVisible()
+
+    def set_layer_visible(self, kind: str, visible: bool) -> None:
+        self.point_items[kind].setVisible(visible)
+        if kind == "construction_sites":
+            self.footprints.setVisible(visible)
+
     # --- picking ---------------------------------------------------------------------------------
     def pick(self, x: float, y: float) -> tuple[str, str] | None:
         """The object under the map point (x, y): nearest point symbol within a few pixels, topmost layer
@@ -147,7 +156,7 @@ class MapCanvas(pg.GraphicsView):
         best: tuple[float, str, str] | None = None
         for kind in reversed(POINT_STYLE):
             layer = self.session.layers[kind]
-            if not layer.visible or kind == "construction_sites":
+            if not self.layer_visible(kind) or kind == "construction_sites":
                 continue
             found = layer.nearest(x, y, radius)
             if found and (best is None or found[1] < best[0]):
@@ -155,7 +164,7 @@ class MapCanvas(pg.GraphicsView):
         if best:
             return best[1], best[2]
         sites = self.session.layers["construction_sites"]
-        row = sites.containing(x, y, radius) if sites.visible else None
+        row = sites.containing(x, y, radius) if self.layer_visible("construction_sites") else None
         return None if row is None else ("construction_sites", str(sites.ids[row]))
 
     def _on_clicked(self, event) -> None:

@@ -20,7 +20,7 @@ def test_window_opens_on_the_demo_in_chinese(console):
     assert len(layers["trees"]) == 50_000 and len(layers["cameras"]) == 30_000
     assert 650 <= len(layers["flood_points"]) <= 750 and 4_400 <= len(layers["construction_sites"]) <= 4_800
     menus = [action.text() for action in window.menuBar().actions()]
-    assert menus == ["文件(&F)", "数据源(&E)", "视图(&V)", "语言(&L)", "帮助(&H)"]
+    assert menus == ["文件(&F)", "数据源(&E)", "视图(&V)", "角色(&R)", "语言(&L)", "帮助(&H)"]
     assert window.layer_panel.layer_items["trees"].text(0) == "行道树"
     assert window.layer_panel.layer_items["trees"].text(1) == "50,000"
 
@@ -43,9 +43,9 @@ def test_a_layer_toggles_from_the_layer_tree(console, qtbot):
     point_item = window.canvas.point_items["trees"]
     assert point_item.isVisible()
     item.setCheckState(0, QtCore.Qt.CheckState.Unchecked)
-    assert not window.session.layers["trees"].visible and not point_item.isVisible()
+    assert not window.canvas.layer_visible("trees") and not point_item.isVisible()
     item.setCheckState(0, QtCore.Qt.CheckState.Checked)
-    assert window.session.layers["trees"].visible and point_item.isVisible()
+    assert window.canvas.layer_visible("trees") and point_item.isVisible()
 
 
 def test_a_click_identifies_the_object_under_the_cursor(console, qtbot):
@@ -121,7 +121,8 @@ def test_status_bar_shows_cursor_position_and_scale(console, qtbot):
 
 def test_language_switches_to_english_and_back(console, qtbot):
     old_view = console.window.canvas.view_box()
-    english = next(a for a in console.window.menuBar().actions()[3].menu().actions() if a.data() == "en")
+    language_menu = next(a.menu() for a in console.window.menuBar().actions() if a.text() == "语言(&L)")
+    english = next(a for a in language_menu.actions() if a.data() == "en")
     english.trigger()
     window = console.window
     qtbot.waitExposed(window)
@@ -152,7 +153,7 @@ def test_window_layout_view_and_layers_are_remembered(console, qtbot):
     qtbot.waitExposed(again)
     qtbot.wait(20)
     assert again.size() == window.size()
-    assert not window.session.layers["cameras"].visible
+    assert not again.canvas.layer_visible("cameras")
     xmin, ymin, xmax, ymax = again.canvas.view_box()
     again.close()  # before the fixture closes the store its timers read
     assert abs((xmin + xmax) / 2 - 13_525_000) < 50 and abs((ymin + ymax) / 2 - 3_665_000) < 50

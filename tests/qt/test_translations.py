@@ -20,7 +20,7 @@ def tool(name: str) -> str:
 def test_every_string_in_the_code_is_in_the_translation_file(tmp_path):
     copy = tmp_path / TS.name
     shutil.copy(TS, copy)
-    sources = [str(p) for pattern in ("console/qt/*.py", "console/core/*.py", "layers/*.py")
+    sources = [str(p) for pattern in ("console/qt/*.py", "console/core/*.py", "console/core/rules/*.py", "layers/*.py")
                for p in sorted(ROOT.glob(pattern))]
     result = subprocess.run([tool("pyside6-lupdate"), *sources, "-ts", str(copy)], capture_output=True, text=True,
                             check=True)

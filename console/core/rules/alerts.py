@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from layers.i18n import QT_TRANSLATE_NOOP
+
 from ..events import ALERT_CLEARED, ALERT_RAISED, STATION_WIND_FORECAST, Event
 
 # A station's wind forecast (payload id (station), wind_gust_ms, [wind_mean_ms], valid_until (UTC text)): while
@@ -22,20 +24,23 @@ SOURCE = "rules"
 
 # English source text of the titles ({name} is the object's name, or its id). Values come pre-formatted.
 TITLES = {
-    "ponding.general": "Ponding: {depth_cm} cm of water at {name}",
-    "ponding.underpass_closure": "Close the underpass: {depth_cm} cm of water at {name}",
-    "ponding.road_closure": "Close the road, rescue on standby: {depth_cm} cm of water at {name}",
-    "ponding": "Water {depth_cm} cm at {name} ({rule})",
-    "tide": "Tide {level_m} m at {name}, at or above its warning level {warning_m} m",
-    "rain": "Rainstorm {color} criteria met at {name}: {rain_1h_mm} mm in 1 h, {rain_6h_mm} mm in 6 h "
-            "(signal in force: {signal})",
-    "trees": "Tree failure risk: {grade} risk tree at {name}, gusts of force {force} ({wind_ms} m/s) nearby",
-    "sites.stop_gondolas": "Stop gondolas and climbing scaffolds at {name}: wind force {force} ({wind_ms} m/s) "
-                           "nearby",
-    "sites.stop_work_at_height": "Stop tower cranes, hoists, scaffolding and work at height at {name}: wind force "
-                                 "{force} ({wind_ms} m/s) nearby",
-    "sites": "Stop work at {name}: wind force {force} ({wind_ms} m/s) nearby ({rule})",
-    "sites.evacuate": "Evacuate the {workers} workers of {name}: typhoon signal {typhoon}, response level {response}",
+    "ponding.general": QT_TRANSLATE_NOOP("alerts", "Ponding: {depth_cm} cm of water at {name}"),
+    "ponding.underpass_closure": QT_TRANSLATE_NOOP("alerts", "Close the underpass: {depth_cm} cm of water at {name}"),
+    "ponding.road_closure": QT_TRANSLATE_NOOP(
+        "alerts", "Close the road, rescue on standby: {depth_cm} cm of water at {name}"),
+    "ponding": QT_TRANSLATE_NOOP("alerts", "Water {depth_cm} cm at {name} ({rule})"),
+    "tide": QT_TRANSLATE_NOOP("alerts", "Tide {level_m} m at {name}, at or above its warning level {warning_m} m"),
+    "rain": QT_TRANSLATE_NOOP(
+        "alerts", "Rainstorm {color} criteria met at {name}: {rain_1h_mm} mm in 1 h, {rain_6h_mm} mm in 6 h (signal in force: {signal})"),  # noqa: E501 - one literal, for lupdate
+    "trees": QT_TRANSLATE_NOOP(
+        "alerts", "Tree failure risk: {grade} risk tree at {name}, gusts of force {force} ({wind_ms} m/s) nearby"),
+    "sites.stop_gondolas": QT_TRANSLATE_NOOP(
+        "alerts", "Stop gondolas and climbing scaffolds at {name}: wind force {force} ({wind_ms} m/s) nearby"),
+    "sites.stop_work_at_height": QT_TRANSLATE_NOOP(
+        "alerts", "Stop tower cranes, hoists, scaffolding and work at height at {name}: wind force {force} ({wind_ms} m/s) nearby"),  # noqa: E501 - one literal, for lupdate
+    "sites": QT_TRANSLATE_NOOP("alerts", "Stop work at {name}: wind force {force} ({wind_ms} m/s) nearby ({rule})"),
+    "sites.evacuate": QT_TRANSLATE_NOOP(
+        "alerts", "Evacuate the {workers} workers of {name}: typhoon signal {typhoon}, response level {response}"),
 }
 
 

@@ -1,0 +1,394 @@
+"""The desk of a role: its task queue, its alerts and the incidents, with the actions its people take.
+
+Everything here reads the session and acts through it (Session.set_task_state, add_task, open_incident,
+close_incident); other views see the result because they read the same session. Selecting a row selects the
+incident's object for every view.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6 import QtCore, QtWidgets
+
+from console.core import events as ev
+from console.core import incidents as inc
+from console.core.roles import ROLES, Role, incident_agencies
+from console.core.session import Session
+from console.core.timefmt import beijing_text
+from layers import LAYER_BY_KIND
+
+from .i18n import translate
+from .rows_model import ID_ROLE, Row, RowsModel
+
+REFRESH_MS = 500
+INCIDENT_EVENTS = {ev.ALERT_RAISED, ev.ALERT_CLEARED, ev.INCIDENT_OPENED, ev.INCIDENT_ALERT_LINKED,
+                   ev.INCIDENT_CLOSED, ev.TASK_CREATED, ev.TASK_STATE_CHANGED, ev.TASK_OVERDUE}
+SEVERITY_COLOUR = {"extreme": "#b03a2e", "severe": "#d35400", "moderate": "#9a7d0a", "minor": "#566573"}
+OVERDUE_COLOUR = "#c0392b"
+FINISHED_COLOUR = "#95a5a6"
+# The buttons of an agency's desk: (task state it moves to, label)
+AGENCY_STEPS = (("accepted", QtCore.QT_TRANSLATE_NOOP("TaskDesk", "Accept")),
+                ("en_route", QtCore.QT_TRANSLATE_NOOP("TaskDesk", "En route")),
+                ("on_scene", QtCore.QT_TRANSLATE_NOOP("TaskDesk", "On scene")),
+                ("done", QtCore.QT_TRANSLATE_NOOP("TaskDesk", "Done")))
+STATE_RANK = {state: i for i, state in enumerate(("new", "dispatched", "accepted", "en_route", "on_scene"))}
+SEVERITY_RANK = {name: i for i, name in enumerate(reversed(inc.SEVERITIES))}
+# Words inside alert titles that have a translation of their own (tree grades, signal colours)
+TITLE_WORDS = {**{code: ("values", label) for code, label in LAYER_BY_KIND["trees"].value_labels["grade"].items()},
+               **{c: ("signal", c) for c in ("blue", "yellow", "orange", "red")}}
+
+
+def alert_title(alert: Row) -> str:
+    """An alert's title in the interface language (the stored title is English)."""
+    args = {key: translate(*TITLE_WORDS[value]) if isinstance(value, str) and value in TITLE_WORDS else value
+            for key, value in json.loads(alert.get("title_args") or "{}").items()}
+    try:
+        return translate("alerts", alert["title_template"]).format_map(args)
+    except (KeyError, ValueError, AttributeError):  # a translation that lost a placeholder: the English one
+        return alert["title"]
+
+
+def _time(text: str | None) -> str:
+    return beijing_text(text, seconds=False)[5:] if text else ""
+
+
+class TaskDesk(QtWidgets.QWidget):
+    """Tasks, alerts and incidents as one role sees them."""
+
+    def __init__(self, session: Session, role: str = "duty_officer", parent=None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.role: Role = ROLES[role]
+        self._dirty = True
+        self._incidents: dict[str, Row] = {}
+        self.summary = QtWidgets.QLabel()
+        self.show_finished = QtWidgets.QCheckBox(self.tr("Show finished"))
+        self.show_finished.toggled.connect(self.refresh)
+        self.tabs = QtWidgets.QTabWidget()
+        self.task_model = RowsModel([
+            (self.tr("State"), self._task_state_text),
+            (self.tr("Agency"), lambda t: translate("agencies", inc.AGENCY_LABELS.get(t["agency"], t["agency"]))),
+            (self.tr("Task"), lambda t: translate("actions", inc.ACTION_LABELS.get(t["action"], t["action"]))),
+            (self.tr("Where"), self._task_place),
+            (self.tr("Dispatched"), lambda t: _time(t["dispatched_at"])),
+            (self.tr("Due on scene"), lambda t: _time(t["due"])),
+        ], self._task_colour, self)
+        self.alert_model = RowsModel([
+            (self.tr("Fired"), lambda a: _time(a["fired_at"])),
+            (self.tr("Severity"), lambda a: translate("severities", inc.SEVERITY_LABELS.get(a["severity"], ""))),
+            (self.tr("Alert"), alert_title),
+            (self.tr("Agency"), lambda a: translate("agencies", inc.AGENCY_LABELS.get(a["agency"], a["agency"]))),
+            (self.tr("State"), lambda a: self.tr("Active") if a["state"] == "active" else self.tr("Cleared")),
+        ], lambda a: SEVERITY_COLOUR.get(a["severity"]) if a["state"] == "active" else FINISHED_COLOUR, self)
+        self.incident_model = RowsModel([
+            (self.tr("Opened"), lambda i: _time(i["opened_at"])),
+            (self.tr("Severity"), lambda i: translate("severities", inc.SEVERITY_LABELS.get(i["severity"], ""))),
+            (self.tr("Incident"), self._incident_text),
+            (self.tr("State"), lambda i: self.tr("Open") if i["state"] == "open" else self.tr("Closed")),
+        ], lambda i: SEVERITY_COLOUR.get(i["severity"]) if i["state"] == "open" else FINISHED_COLOUR, self)
+        self.task_view = self._table(self.task_model)
+        self.alert_view = self._table(self.alert_model)
+        self.incident_view = self._table(self.incident_model)
+        self.tabs.addTab(self.task_view, self.tr("Tasks"))
+        self.tabs.addTab(self.alert_view, self.tr("Alerts"))
+        self.tabs.addTab(self.incident_view, self.tr("Incidents"))
+        self.details = QtWidgets.QTextBrowser()
+        self.details.setMaximumHeight(150)
+        self.details.setOpenLinks(False)
+
+        self.buttons: dict[str, QtWidgets.QPushButton] = {}
+        bar = QtWidgets.QHBoxLayout()
+        if self.role.sees_all:
+            self._button(bar, "dispatch", self.tr("Dispatch"), lambda: self.move_task("dispatched"))
+            self._button(bar, "add_task", self.tr("Add task…"), self._ask_new_task)
+            self._button(bar, "cancel", self.tr("Cancel…"), lambda: self._ask_reason("cancelled"))
+            self._button(bar, "open_incident", self.tr("Open incident on selection"), self.open_incident_on_selection)
+            self._button(bar, "close_incident", self.tr("Close incident"), self.close_incident)
+        else:
+            for state, label in AGENCY_STEPS:
+                self._button(bar, state, QtCore.QCoreApplication.translate("TaskDesk", label),
+                             lambda _=False, s=state: self.move_task(s))
+            self._button(bar, "declined", self.tr("Decline…"), lambda: self._ask_reason("declined"))
+        bar.addStretch(1)
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.show_finished)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(bar)
+        layout.addWidget(self.details)
+
+        self.status = QtWidgets.QLabel()  # the last action's outcome or error
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        for view in (self.task_view, self.alert_view, self.incident_view):
+            view.selectionModel().currentRowChanged.connect(lambda *_: self._on_current_changed())
+        self.tabs.currentChanged.connect(lambda *_: self._on_current_changed())
+        session.ingested.connect(self._on_ingested)
+        self.destroyed.connect(lambda *_: session.ingested.disconnect(self._on_ingested))
+        self._timer = QtCore.QTimer(self)
+        self._timer.timeout.connect(self._refresh_if_dirty)
+        self._timer.start(REFRESH_MS)
+        self.refresh()
+
+    # --- construction ----------------------------------------------------------------------------
+    def _table(self, model: RowsModel) -> QtWidgets.QTableView:
+        view = QtWidgets.QTableView()
+        view.setModel(model)
+        view.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.verticalHeader().setVisible(False)
+        view.verticalHeader().setDefaultSectionSize(22)
+        view.horizontalHeader().setStretchLastSection(True)
+        view.setWordWrap(False)
+        return view
+
+    def _button(self, bar: QtWidgets.QHBoxLayout, key: str, label: str, slot) -> None:
+        button = QtWidgets.QPushButton(label)
+        button.clicked.connect(slot)
+        bar.addWidget(button)
+        self.buttons[key] = button
+
+    # --- reading the session ---------------------------------------------------------------------
+    def _on_ingested(self, events: list) -> None:
+        if any(e.type in INCIDENT_EVENTS for e in events):
+            self._dirty = True
+
+    def _refresh_if_dirty(self) -> None:
+        if self._dirty:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Read tasks, alerts and incidents again and keep the selected rows selected."""
+        self._dirty = False
+        finished = self.show_finished.isChecked()
+        tasks = self.session.query("tasks")
+        agencies = incident_agencies(tasks)
+        self._incidents = {i["id"]: i for i in self.session.query("incidents")}
+        tasks = [t for t in tasks if self.role.task_relation(t, agencies)
+                 and (finished or t["state"] not in inc.TASK_ENDS)]
+        tasks.sort(key=lambda t: (t["state"] in inc.TASK_ENDS, -t["overdue"], STATE_RANK.get(t["state"], 9),
+                                  self.role.task_relation(t, agencies) != "own", t["due"] or "~", t["created_at"]))
+        alerts = [a for a in self.session.query("alerts", "" if finished else "state = 'active'")
+                  if self.role.sees_alert(a, agencies)]
+        alerts.sort(key=lambda a: (a["state"] != "active", SEVERITY_RANK.get(a["severity"], 9),
+                                   _descending(a["fired_at"])))
+        incidents = [i for i in self._incidents.values()
+                     if (finished or i["state"] == "open") and (self.role.sees_all or self.role.key in
+                                                                 agencies.get(i["id"], ()))]
+        incidents.sort(key=lambda i: (i["state"] != "open", SEVERITY_RANK.get(i["severity"], 9),
+                                      _descending(i["opened_at"])))
+        self._relations = agencies
+        for view, model, rows in ((self.task_view, self.task_model, tasks), (self.alert_view, self.alert_model, alerts),
+                                  (self.incident_view, self.incident_model, incidents)):
+            current = self._current_id(view)
+            model.set_rows(rows)
+            index = model.row_index(current) if current else None
+            if index is not None:
+                view.selectRow(index)
+        for view in (self.task_view, self.alert_view, self.incident_view):
+            view.resizeColumnsToContents()
+        own = [t for t in tasks if self.role.task_relation(t, agencies) == "own" and t["state"] not in inc.TASK_ENDS]
+        overdue = sum(1 for t in own if t["overdue"] and t["state"] not in inc.ARRIVED)
+        waiting = sum(1 for t in own if t["state"] == ("new" if self.role.sees_all else "dispatched"))
+        text = self.tr("%1: %2 open tasks, %3 waiting, %4 overdue · %5 active alerts").replace(
+            "%1", translate("roles", self.role.label)).replace("%2", str(len(own))).replace(
+            "%3", str(waiting)).replace("%4", str(overdue)).replace(
+            "%5", str(sum(a["state"] == "active" for a in alerts)))
+        self.summary.setText(f"<b>{text}</b>" if not overdue else f"<b style='color:{OVERDUE_COLOUR}'>{text}</b>")
+        self._update_buttons()
+        self._show_details()
+
+    # --- what a row says -------------------------------------------------------------------------
+    def _task_state_text(self, task: Row) -> str:
+        text = translate("task_states", inc.TASK_STATE_LABELS.get(task["state"], task["state"]))
+        if task["overdue"] and task["state"] not in inc.ARRIVED + inc.TASK_ENDS:
+            text = self.tr("%1 · OVERDUE").replace("%1", text)
+        return text
+
+    def _task_colour(self, task: Row) -> str | None:
+        if task["state"] in inc.TASK_ENDS:
+            return FINISHED_COLOUR
+        if task["overdue"] and task["state"] not in inc.ARRIVED:
+            return OVERDUE_COLOUR
+        if self.role.task_relation(task, getattr(self, "_relations", {})) == "shared":
+            return "#5d6d7e"  # another agency's task on a shared incident: shown, but not this desk's to act on
+        return None
+
+    def _task_place(self, task: Row) -> str:
+        incident = self._incidents.get(task["incident_id"])
+        return self._incident_text(incident) if incident else task["title"]
+
+    def _incident_text(self, incident: Row) -> str:
+        layer = LAYER_BY_KIND.get(incident["object_kind"] or "")
+        kind = translate("layers", layer.title) if layer else self.tr("Place")
+        return f"{kind} · {incident['object_name'] or incident['title']}"
+
+    # --- selection -------------------------------------------------------------------------------
+    def _current_id(self, view: QtWidgets.QTableView) -> str | None:
+        index = view.currentIndex()
+        return index.data(ID_ROLE) if index.isValid() else None
+
+    def selected_task(self) -> Row | None:
+        task_id = self._current_id(self.task_view)
+        return self.session.task(task_id) if task_id and self.tabs.currentWidget() is self.task_view else None
+
+    def selected_incident(self) -> Row | None:
+        """The incident of the current row, whichever tab it is on."""
+        view = self.tabs.currentWidget()
+        row_id = self._current_id(view)
+        if not row_id:
+            return None
+        if view is self.incident_view:
+            incident_id = row_id
+        elif view is self.task_view:
+            incident_id = (self.session.task(row_id) or {}).get("incident_id")
+        else:
+            incident_id = next((a["incident_id"] for a in self.alert_model.rows if a["id"] == row_id), None)
+        return self.session.incident(incident_id) if incident_id else None
+
+    def select_task(self, task_id: str) -> bool:
+        """Make a task the current row (tests, and links from other views)."""
+        index = self.task_model.row_index(task_id)
+        if index is None:
+            return False
+        self.tabs.setCurrentWidget(self.task_view)
+        self.task_view.selectRow(index)
+        return True
+
+    def _on_current_changed(self) -> None:
+        incident = self.selected_incident()
+        if incident and incident["object_id"]:
+            self.session.select(incident["object_kind"], incident["object_id"])
+        self._update_buttons()
+        self._show_details()
+
+    def _update_buttons(self) -> None:
+        task = self.selected_task()
+        incident = self.selected_incident()
+        mine = task is not None and self.role.task_relation(task, getattr(self, "_relations", {})) == "own"
+
+        def can(state: str, reason: str = "x") -> bool:
+            try:
+                inc.check_transition(task["state"], state, reason)
+            except inc.TaskError:
+                return False
+            return True
+        for key, button in self.buttons.items():
+            if key in ("add_task", "close_incident"):
+                button.setEnabled(incident is not None and incident["state"] == "open")
+            elif key == "open_incident":
+                button.setEnabled(bool(self.session.selection[1]))
+            elif key == "dispatch":
+                button.setEnabled(mine and task["state"] == "new")
+            else:
+                button.setEnabled(mine and can(key))
+
+    def _show_details(self) -> None:
+        incident = self.selected_incident()
+        if incident is None:
+            hint = self.tr("Select a task, an alert or an incident.")
+            self.details.setHtml(f"<i>{hint}</i>")
+            return
+        tasks = self.session.query("tasks", "incident_id = ?", [incident["id"]], order_by="created_at")
+        alerts = self.session.query("alerts", "incident_id = ?", [incident["id"]], order_by="fired_at")
+        opened = self.tr("opened %1").replace("%1", _time(incident["opened_at"]))
+        lines = [f"<b>{self._incident_text(incident)}</b> · {opened}"]
+        lines += [f"⚠ {_time(a['fired_at'])} {alert_title(a)}" for a in alerts]
+        for task in tasks:
+            history = json.loads(task["history"])
+            steps = " → ".join(f"{translate('task_states', inc.TASK_STATE_LABELS.get(s, s))} {_time(at)}"
+                               + (f" ({reason})" if reason else "") for s, _by, at, reason in history)
+            lines.append(f"• {translate('agencies', inc.AGENCY_LABELS.get(task['agency'], ''))} "
+                         f"{translate('actions', inc.ACTION_LABELS.get(task['action'], task['action']))}: {steps}")
+        linked = self.session.linked_objects(incident["lon"], incident["lat"])
+        counts = ", ".join(f"{translate('layers', LAYER_BY_KIND[kind].title)} {len(found)}"
+                           for kind, found in linked.items() if found)
+        if counts:
+            lines.append(self.tr("Nearby: %1").replace("%1", counts))
+        self.details.setHtml("<br>".join(lines))
+
+    # --- actions ---------------------------------------------------------------------------------
+    def move_task(self, state: str, reason: str = "") -> bool:
+        """Move the selected task; says why not when it cannot."""
+        task = self.selected_task()
+        if task is None:
+            return False
+        return self._act(lambda: self.session.set_task_state(task["id"], state, self.role.key, reason))
+
+    def add_task(self, agency: str, action: str, dispatch: bool = True) -> bool:
+        incident = self.selected_incident()
+        if incident is None:
+            return False
+        return self._act(lambda: self.session.add_task(incident["id"], agency, action, self.role.key, dispatch))
+
+    def open_incident_on_selection(self) -> bool:
+        kind, object_id = self.session.selection
+        if not object_id:
+            return False
+        return self._act(lambda: self.session.open_incident(self.role.key, kind, object_id))
+
+    def close_incident(self) -> bool:
+        incident = self.selected_incident()
+        if incident is None:
+            return False
+        return self._act(lambda: self.session.close_incident(incident["id"], self.role.key))
+
+    def _act(self, action) -> bool:
+        try:
+            action()
+        except (inc.TaskError, KeyError, ValueError) as exc:
+            self.status.setText(f"<span style='color:{OVERDUE_COLOUR}'>{exc}</span>")
+            return False
+        self.status.setText("")
+        self.refresh()
+        return True
+
+    def _ask_reason(self, state: str) -> None:
+        title = self.tr("Decline the task") if state == "declined" else self.tr("Cancel the task")
+        reason, ok = QtWidgets.QInputDialog.getText(self, title, self.tr("Reason:"))
+        if ok and reason.strip():
+            self.move_task(state, reason.strip())
+
+    def _ask_new_task(self) -> None:
+        dialog = NewTaskDialog(self)
+        if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
+            self.add_task(*dialog.choice())
+
+
+def _descending(text: str | None) -> Any:
+    """A sort key putting later times first."""
+    return tuple(-ord(c) for c in (text or ""))
+
+
+class NewTaskDialog(QtWidgets.QDialog):
+    """The duty officer adds a task to an incident: which agency, what to do, dispatched now or not."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Add a task"))
+        self.agency = QtWidgets.QComboBox()
+        for key, label in inc.AGENCY_LABELS.items():
+            if key not in ("duty_officer", "rules"):
+                self.agency.addItem(translate("agencies", label), key)
+        self.action = QtWidgets.QComboBox()
+        for key, label in inc.ACTION_LABELS.items():
+            self.action.addItem(translate("actions", label), key)
+        self.dispatch = QtWidgets.QCheckBox(self.tr("Dispatch now"))
+        self.dispatch.setChecked(True)
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
+                                             | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QtWidgets.QFormLayout(self)
+        form.addRow(self.tr("Agency"), self.agency)
+        form.addRow(self.tr("Task"), self.action)
+        form.addRow(self.dispatch)
+        form.addRow(buttons)
+
+    def choice(self) -> tuple[str, str, bool]:
+        return self.agency.currentData(), self.action.currentData(), self.dispatch.isChecked()

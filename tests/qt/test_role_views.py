@@ -1,0 +1,173 @@
+"""Role views: each desk sees its own alerts and tasks of the one session, and drives its tasks to the end; views
+side by side share the selection and the clock without calling each other."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6 import QtCore, QtWidgets
+
+from console.core import events as ev
+from console.core.events import Event
+from helpers import SCREENSHOTS
+
+DAY = "2026-07-25T02:00:00.000Z"  # 10:00 in Beijing: day-time deadlines
+
+
+def underpass(session) -> tuple[str, str]:
+    layer = session.layers["flood_points"]
+    row = list(layer.attrs["kind"]).index("underpass")
+    return str(layer.ids[row]), layer.display_name(row)
+
+
+def flood(object_id: str, depth_cm: float, time: str, event_id: str) -> Event:
+    return Event(ev.FLOOD_READING, {"id": object_id, "depth_cm": depth_cm}, time, "test", event_id)
+
+
+def desk_task(desk, action: str) -> dict:
+    return next(t for t in desk.task_model.rows if t["action"] == action)
+
+
+def click(qtbot, button: QtWidgets.QPushButton) -> None:
+    assert button.isEnabled(), button.text()
+    qtbot.mouseClick(button, QtCore.Qt.MouseButton.LeftButton)
+
+
+@pytest.fixture
+def views(console, qtbot):
+    """The duty officer's window and a water-affairs and a fire-and-rescue window beside it."""
+    water = console.open_view("water_affairs")
+    fire = console.open_view("fire_rescue")
+    for window in (water, fire):
+        window.resize(1200, 800)
+        qtbot.waitExposed(window)
+    return console.window, water, fire
+
+
+def test_each_desk_sees_its_own_alerts_and_tasks(views, qtbot):
+    duty, water, fire = views
+    session = duty.session
+    flood_id, name = underpass(session)
+    session.ingest([flood(flood_id, 30.0, DAY, "r-30")])
+    for window in views:
+        window.desk.refresh()
+    # water affairs: drainage and the underpass closure, dispatched by the standing plan, due in 30 minutes
+    drain = desk_task(water.desk, "drain")
+    assert drain["state"] == "dispatched" and drain["due"] == "2026-07-25T02:30:00.000Z"
+    assert {t["action"] for t in water.desk.task_model.rows} == {"drain", "close_underpass"}
+    assert {a["rule"] for a in water.desk.alert_model.rows} == {"ponding.general", "ponding.underpass_closure"}
+    # fire and rescue: nothing yet at 30 cm
+    assert fire.desk.task_model.rows == [] and fire.desk.alert_model.rows == []
+    # the water gets deep: a rescue task for fire and rescue on the same incident, which water affairs now sees
+    session.ingest([flood(flood_id, 45.0, "2026-07-25T02:05:00.000Z", "r-45")])
+    for window in views:
+        window.desk.refresh()
+    rescue = desk_task(fire.desk, "rescue")
+    assert rescue["incident_id"] == drain["incident_id"] and rescue["due"] == "2026-07-25T02:20:00.000Z"
+    assert {t["action"] for t in fire.desk.task_model.rows} >= {"rescue", "drain"}  # the shared incident's work
+    assert fire.desk.role.task_relation(desk_task(fire.desk, "drain"), fire.desk._relations) == "shared"
+    assert len(duty.desk.incident_model.rows) == 1 and duty.desk.incident_model.rows[0]["severity"] == "extreme"
+    assert "超时 0 个" in duty.desk.summary.text()
+
+
+def test_a_drainage_task_goes_from_alert_to_done_in_the_water_affairs_view(views, qtbot):
+    duty, water, fire = views
+    session = duty.session
+    flood_id, name = underpass(session)
+    session.ingest([flood(flood_id, 18.0, DAY, "r-18")])
+    water.desk.refresh()
+    drain = desk_task(water.desk, "drain")
+    assert water.desk.select_task(drain["id"])
+    # choosing the task selects its flood point for every view: the other windows' attribute panels show it
+    assert session.selection == ("flood_points", flood_id)
+    assert name in duty.identify_panel.heading.text() and name in fire.identify_panel.heading.text()
+    buttons = water.desk.buttons
+    for step in ("accepted", "en_route", "on_scene", "done"):
+        click(qtbot, buttons[step])
+        assert session.task(drain["id"])["state"] == step
+        if step != "done":
+            assert water.desk.select_task(drain["id"])  # still in the queue, still selected
+    task = session.task(drain["id"])
+    assert [h[0] for h in json.loads(task["history"])] == [
+        "dispatched", "accepted", "en_route", "on_scene", "done"]
+    assert all(h[1] == "water_affairs" for h in json.loads(task["history"])[1:])
+    # a finished task leaves the queue (unless finished ones are shown) and cannot move again
+    assert drain["id"] not in [t["id"] for t in water.desk.task_model.rows]
+    water.desk.show_finished.setChecked(True)
+    assert water.desk.select_task(drain["id"]) and not any(b.isEnabled() for k, b in buttons.items())
+    # the duty officer's desk shows the history of the incident
+    duty.desk.refresh()
+    duty.desk.tabs.setCurrentWidget(duty.desk.incident_view)
+    duty.desk.incident_view.selectRow(0)
+    assert "已完成" in duty.desk.details.toPlainText() and "附近" in duty.desk.details.toPlainText()
+    water.grab().save(str(SCREENSHOTS / "role-water-affairs.png"))
+
+
+def test_the_duty_officer_dispatches_a_tree_task_and_greening_declines_it_with_a_reason(console, qtbot, monkeypatch):
+    session = console.session
+    greening = console.open_view("greening")
+    qtbot.waitExposed(greening)
+    trees = session.layers["trees"]
+    row = list(trees.attrs["grade"]).index("very_high")
+    tree_id = str(trees.ids[row])
+    # an incident opened by hand on the tree, and a task for greening left for the duty officer to dispatch
+    session.select("trees", tree_id)
+    duty = console.window.desk
+    duty.refresh()
+    click(qtbot, duty.buttons["open_incident"])
+    incident = session.query("incidents", "object_id = ?", [tree_id])[0]
+    assert incident["opened_by"] == "duty_officer"
+    duty.tabs.setCurrentWidget(duty.incident_view)
+    duty.incident_view.selectRow(duty.incident_model.row_index(incident["id"]))
+    assert duty.add_task("greening", "make_tree_safe", dispatch=False)
+    task = session.query("tasks", "incident_id = ?", [incident["id"]])[0]
+    assert task["state"] == "new" and task["due"] is None
+    greening.desk.refresh()
+    assert greening.desk.select_task(task["id"])
+    assert not greening.desk.buttons["accepted"].isEnabled()  # not dispatched yet: nothing for greening to accept
+    assert duty.select_task(task["id"])
+    click(qtbot, duty.buttons["dispatch"])
+    task = session.task(task["id"])
+    assert task["state"] == "dispatched" and task["due"]  # the clock's time plus greening's 60 or 120 minutes
+    greening.desk.refresh()
+    assert greening.desk.select_task(task["id"])
+    monkeypatch.setattr(QtWidgets.QInputDialog, "getText", lambda *a, **k: ("吊车在另一处抢险", True))
+    click(qtbot, greening.desk.buttons["declined"])
+    task = session.task(task["id"])
+    assert task["state"] == "declined" and task["reason"] == "吊车在另一处抢险"
+
+
+def test_a_late_task_is_escalated_to_the_duty_officer(console, qtbot):
+    session = console.session
+    flood_id, _ = underpass(session)
+    session.ingest([flood(flood_id, 20.0, DAY, "r-20"),
+                    flood(flood_id, 22.0, "2026-07-25T02:31:00.000Z", "r-22")])  # 31 minutes later, nobody there
+    duty = console.window.desk
+    duty.refresh()
+    drain = desk_task(duty, "drain")
+    assert drain["overdue"] == 1 and duty.task_model.rows[0]["id"] == drain["id"]  # overdue first
+    assert "超时 1 个" in duty.summary.text() and "超时" in duty.task_model.data(duty.task_model.index(0, 0))
+
+
+def test_a_move_that_is_not_allowed_is_explained_and_changes_nothing(views, qtbot):
+    duty, water, _ = views
+    session = duty.session
+    flood_id, _ = underpass(session)
+    session.ingest([flood(flood_id, 18.0, DAY, "r-18")])
+    water.desk.refresh()
+    drain = desk_task(water.desk, "drain")
+    water.desk.select_task(drain["id"])
+    before = session.store.event_count()
+    assert not water.desk.move_task("declined", "")  # a decline without a reason
+    assert "reason" in water.desk.status.text() and session.store.event_count() == before
+    assert session.task(drain["id"])["state"] == "dispatched"
+
+
+def test_role_is_switched_in_place_and_views_follow_one_clock(views, qtbot):
+    duty, water, fire = views
+    console_windows = {w.role.key for w in (duty, water, fire)}
+    assert console_windows == {"duty_officer", "water_affairs", "fire_rescue"}
+    assert fire.canvas.layer_visible("flood_points") and not fire.canvas.layer_visible("trees")
+    assert duty.canvas.layer_visible("trees")
+    assert duty.session_time_text() == water.session_time_text()  # one session clock
+    assert "消防救援" in fire.windowTitle()
