@@ -56,8 +56,15 @@ class DispatchConfig:
 
 def load_dispatch_config(path: Path = DISPATCH_FILE) -> DispatchConfig:
     """Read and check dispatch.toml; a mistake names the file and the entry."""
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        return _dispatch_config(tomllib.loads(path.read_text(encoding="utf-8")), path)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: {exc}") from exc
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"{path}: a missing or malformed entry ({exc!r})") from exc
 
+
+def _dispatch_config(raw: dict[str, Any], path: Path) -> DispatchConfig:
     def fail(message: str) -> ValueError:
         return ValueError(f"{path}: {message}")
 
@@ -126,6 +133,8 @@ class Dispatcher:
         out: list[Event] = []
         latest = ""
         for event in events:
+            if event.type == ev.TASK_STATE_CHANGED:
+                out += self._late_arrival(event)
             self.observe(event)
             if event.type == ev.ALERT_RAISED:
                 for new in self._on_alert(event.payload, event.event_time):
@@ -138,6 +147,16 @@ class Dispatcher:
                 self.observe(new)
                 out.append(new)
         return out
+
+    def _late_arrival(self, event: Event) -> list[Event]:
+        """A crew that reports on scene after its deadline was late, even if no check ran in between."""
+        task = self.tasks.get(event.payload["task_id"])
+        if (task is None or event.payload["state"] not in inc.ARRIVED or not task.due or task.overdue
+                or task.due >= event.event_time):
+            return []
+        late = inc.task_overdue(event.payload["task_id"], task.due)
+        self.observe(late)
+        return [late]
 
     def overdue(self, now: str) -> list[Event]:
         """task.overdue for every task past its on-scene deadline at `now` (UTC text), once each."""

@@ -207,7 +207,14 @@ class Session:
         self.ingest([inc.task_state_changed(task_id, state, by, reason, now, due)])
 
     def close_incident(self, incident_id: str, by: str, reason: str = "") -> None:
-        self.ingest([inc.incident_closed(incident_id, by, reason, self.now_text())])
+        """Close an incident; its unfinished tasks are cancelled with the same reason (no crew is left on a
+        closed incident, and none of its tasks is escalated afterwards)."""
+        now = self.now_text()
+        why = reason or "incident closed"
+        open_tasks = self.query("tasks", f"incident_id = ? AND state NOT IN {inc.TASK_ENDS}", [incident_id],
+                                columns=("id",))
+        self.ingest([*(inc.task_state_changed(t["id"], "cancelled", by, why, now) for t in open_tasks),
+                     inc.incident_closed(incident_id, by, reason, now)])
 
     def escalate_overdue(self) -> list[Event]:
         """Escalate the tasks past their deadline by the session clock (the views call this every few seconds;
@@ -239,6 +246,13 @@ class Session:
         rows = list(self.store.db[table].rows_where("id = ?", [row_id]))
         return rows[0] if rows else None
 
-    def query(self, table: str, where: str = "", params: Sequence[Any] = (), order_by: str = "id") -> list[Row]:
-        """Rows of the alerts, incidents or tasks tables (or any projection) matching a WHERE clause."""
-        return list(self.store.db[table].rows_where(where or None, list(params), order_by=order_by))
+    def query(self, table: str, where: str = "", params: Sequence[Any] = (), order_by: str = "id",
+              columns: Sequence[str] = ()) -> list[Row]:
+        """Rows of the alerts, incidents or tasks tables (or any projection) matching a WHERE clause; only the
+        given columns if any (views refreshing thousands of rows skip the long JSON ones)."""
+        names = ", ".join(columns) or "*"
+        cursor = self.store.conn.execute(
+            f"SELECT {names} FROM {table}" + (f" WHERE {where}" if where else "") + f" ORDER BY {order_by}",
+            list(params))
+        keys = [d[0] for d in cursor.description]
+        return [dict(zip(keys, row)) for row in cursor]

@@ -257,10 +257,18 @@ class VitalSignsPanel(QtWidgets.QWidget):
         self._pending = True
         self.timer = QtCore.QTimer(self, interval=VITAL_SIGNS_MS)
         self.timer.timeout.connect(self._tick)
-        self.timer.start()
         session.ingested.connect(self._on_ingested)
         self.destroyed.connect(lambda *_: session.ingested.disconnect(self._on_ingested))
-        QtCore.QTimer.singleShot(0, self._tick)  # the first reading of the window takes a while: after the window shows
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802 - Qt's name
+        # Only a panel on screen reads the session: a hidden tab, or a window closed before its store, does not.
+        super().showEvent(event)
+        self.timer.start()
+        QtCore.QTimer.singleShot(0, self._tick)  # the first reading of the window takes a while: after it shows
+
+    def hideEvent(self, event: QtGui.QHideEvent) -> None:  # noqa: N802
+        self.timer.stop()
+        super().hideEvent(event)
 
     def _on_ingested(self, _events: list) -> None:
         self._pending = True

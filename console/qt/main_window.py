@@ -12,6 +12,7 @@ from console.core.timefmt import BEIJING
 from layers.basemap import Basemap
 
 from .camera_panel import CameraPanel
+from .charts import SensorChart, VitalSignsPanel
 from .feed_dialog import FeedDialog
 from .feed_panel import FeedPanel, state_text
 from .i18n import translate
@@ -71,14 +72,24 @@ class MainWindow(QtWidgets.QMainWindow):
         self.feeds_dock = self._dock("FeedsDock", self.tr("Feed health"), self.feed_panel,
                                      QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
         self.desk = TaskDesk(session, self.role.key)
+        self.desk.incidents_shown.connect(self.canvas.show_incidents)
+        self.desk.refresh()
         self.desk_dock = self._dock("DeskDock", self.tr("Tasks and alerts"), self.desk,
                                     QtCore.Qt.DockWidgetArea.BottomDockWidgetArea)
         self.camera_panel = CameraPanel(session)
         self.cameras_dock = self._dock("CamerasDock", self.tr("Nearest cameras"), self.camera_panel,
                                        QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.identify_dock, self.feeds_dock)
-        self.tabifyDockWidget(self.identify_dock, self.cameras_dock)
+        self.sensor_chart = SensorChart(session)
+        self.chart_dock = self._dock("ChartDock", self.tr("Sensor readings"), self.sensor_chart,
+                                     QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        self.vital_signs = VitalSignsPanel(session)
+        self.vitals_dock = self._dock("VitalsDock", self.tr("City vital signs"), self.vital_signs,
+                                      QtCore.Qt.DockWidgetArea.BottomDockWidgetArea)
+        for dock in (self.feeds_dock, self.cameras_dock, self.chart_dock):
+            self.tabifyDockWidget(self.identify_dock, dock)
+        self.tabifyDockWidget(self.desk_dock, self.vitals_dock)
         self.identify_dock.raise_()
+        self.desk_dock.raise_()
         self._build_toolbar(basemap)
         self._build_menus()
         self._build_status_bar()
@@ -133,6 +144,8 @@ class MainWindow(QtWidgets.QMainWindow):
         view_menu.addAction(self.feeds_dock.toggleViewAction())
         view_menu.addAction(self.desk_dock.toggleViewAction())
         view_menu.addAction(self.cameras_dock.toggleViewAction())
+        view_menu.addAction(self.chart_dock.toggleViewAction())
+        view_menu.addAction(self.vitals_dock.toggleViewAction())
         role_menu = self.menuBar().addMenu(self.tr("&Role"))
         roles = QtGui.QActionGroup(self)
         for key, role in ROLES.items():

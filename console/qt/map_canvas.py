@@ -7,7 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from console.core.crs import mercator_to_lonlat
+from console.core.crs import lonlat_to_mercator, mercator_to_lonlat
 from console.core.session import Session
 from layers.basemap import Basemap
 
@@ -16,6 +16,8 @@ from .footprint_item import FootprintItem
 from .point_layer_item import PointLayerItem
 
 PICK_RADIUS_PX = 9
+MAX_INCIDENT_MARKS = 1_000  # the most severe; more rings would hide the map they mark
+INCIDENT_COLOURS = {"minor": "#566573", "moderate": "#b7950b", "severe": "#d35400", "extreme": "#b03a2e"}
 METRES_PER_SCREEN_PIXEL = 0.0254 / 96  # a 96 dpi screen, to turn map resolution into a scale 1:n
 # Layer drawing order (bottom first): symbol size in pixels, square or round, and the coarsest scale
 # (metres per pixel) at which the layer is drawn: 30,000 cameras only make sense at street scale.
@@ -55,6 +57,13 @@ class MapCanvas(pg.GraphicsView):
         for kind, (size, square, max_mpp) in POINT_STYLE.items():
             item = PointLayerItem(session.layers[kind], symbol_px=size, square=square, max_metres_per_pixel=max_mpp)
             self.point_items[kind] = item
+            self.view.addItem(item, ignoreBounds=True)
+        # open incidents of the view's role: a ring per incident, one item per severity (one pen each: fast)
+        self.incident_marks: dict[str, pg.ScatterPlotItem] = {}
+        for rank, (severity, colour) in enumerate(INCIDENT_COLOURS.items()):
+            item = pg.ScatterPlotItem(size=16, brush=None, pen=pg.mkPen(colour, width=2.5), pxMode=True)
+            item.setZValue(5 + rank)  # the most severe on top
+            self.incident_marks[severity] = item
             self.view.addItem(item, ignoreBounds=True)
         self.highlight = pg.ScatterPlotItem(size=24, pen=pg.mkPen("#00bcd4", width=3), brush=None)
         self.highlight_outline = pg.PlotCurveItem(pen=pg.mkPen("#00bcd4", width=3))
@@ -147,6 +156,18 @@ class MapCanvas(pg.GraphicsView):
         self.point_items[kind].setVisible(visible)
         if kind == "construction_sites":
             self.footprints.setVisible(visible)
+
+    def show_incidents(self, places: list[tuple[float, float, str]]) -> None:
+        """Rings at (lon, lat) coloured by severity; the last MAX_INCIDENT_MARKS given (the most severe)."""
+        places = places[-MAX_INCIDENT_MARKS:]
+        for severity, item in self.incident_marks.items():
+            lon = np.array([p[0] for p in places if p[2] == severity], dtype=float)
+            lat = np.array([p[1] for p in places if p[2] == severity], dtype=float)
+            x, y = lonlat_to_mercator(lon, lat)
+            item.setData(x=np.atleast_1d(x), y=np.atleast_1d(y))
+
+    def incident_count(self) -> int:
+        return sum(len(item.data) for item in self.incident_marks.values())
 
     # --- picking ---------------------------------------------------------------------------------
     def pick(self, x: float, y: float) -> tuple[str, str] | None:

@@ -7,9 +7,8 @@ incident's object for every view.
 from __future__ import annotations
 
 import json
-from typing import Any
 
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from console.core import events as ev
 from console.core import incidents as inc
@@ -21,7 +20,13 @@ from layers import LAYER_BY_KIND
 from .i18n import translate
 from .rows_model import ID_ROLE, Row, RowsModel
 
-REFRESH_MS = 500
+REFRESH_MS = 1_000
+TASK_COLUMNS = ("id", "incident_id", "agency", "action", "title", "state", "created_at", "dispatched_at", "due",
+                "overdue")
+ALERT_COLUMNS = ("id", "rule", "severity", "agency", "object_kind", "object_id", "title", "title_template",
+                 "title_args", "fired_at", "state", "incident_id")
+INCIDENT_COLUMNS = ("id", "title", "severity", "object_kind", "object_id", "object_name", "lon", "lat", "state",
+                    "opened_at")
 INCIDENT_EVENTS = {ev.ALERT_RAISED, ev.ALERT_CLEARED, ev.INCIDENT_OPENED, ev.INCIDENT_ALERT_LINKED,
                    ev.INCIDENT_CLOSED, ev.TASK_CREATED, ev.TASK_STATE_CHANGED, ev.TASK_OVERDUE}
 SEVERITY_COLOUR = {"extreme": "#b03a2e", "severe": "#d35400", "moderate": "#9a7d0a", "minor": "#566573"}
@@ -55,6 +60,8 @@ def _time(text: str | None) -> str:
 
 class TaskDesk(QtWidgets.QWidget):
     """Tasks, alerts and incidents as one role sees them."""
+
+    incidents_shown = QtCore.Signal(list)  # [(lon, lat, severity)] of open incidents to mark, least severe first
 
     def __init__(self, session: Session, role: str = "duty_officer", parent=None) -> None:
         super().__init__(parent)
@@ -131,8 +138,17 @@ class TaskDesk(QtWidgets.QWidget):
         self.destroyed.connect(lambda *_: session.ingested.disconnect(self._on_ingested))
         self._timer = QtCore.QTimer(self)
         self._timer.timeout.connect(self._refresh_if_dirty)
-        self._timer.start(REFRESH_MS)
         self.refresh()
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802 - Qt's name
+        # Only a desk on screen reads the session: a hidden tab, or a window closed before its store, does not.
+        super().showEvent(event)
+        self._timer.start(REFRESH_MS)
+        self._refresh_if_dirty()
+
+    def hideEvent(self, event: QtGui.QHideEvent) -> None:  # noqa: N802
+        self._timer.stop()
+        super().hideEvent(event)
 
     # --- construction ----------------------------------------------------------------------------
     def _table(self, model: RowsModel) -> QtWidgets.QTableView:
@@ -144,6 +160,7 @@ class TaskDesk(QtWidgets.QWidget):
         view.verticalHeader().setVisible(False)
         view.verticalHeader().setDefaultSectionSize(22)
         view.horizontalHeader().setStretchLastSection(True)
+        view.horizontalHeader().setResizeContentsPrecision(40)  # columns fit the first rows, not all thousands
         view.setWordWrap(False)
         return view
 
@@ -166,23 +183,28 @@ class TaskDesk(QtWidgets.QWidget):
         """Read tasks, alerts and incidents again and keep the selected rows selected."""
         self._dirty = False
         finished = self.show_finished.isChecked()
-        tasks = self.session.query("tasks")
-        agencies = incident_agencies(tasks)
-        self._incidents = {i["id"]: i for i in self.session.query("incidents")}
-        tasks = [t for t in tasks if self.role.task_relation(t, agencies)
-                 and (finished or t["state"] not in inc.TASK_ENDS)]
+        agencies = incident_agencies(self.session.query("tasks", columns=("incident_id", "agency")))
+        unfinished = "" if finished else f"state NOT IN {inc.TASK_ENDS}"
+        tasks = [t for t in self.session.query("tasks", unfinished, columns=TASK_COLUMNS)
+                 if self.role.task_relation(t, agencies)]
+        self._incidents = {i["id"]: i for i in self.session.query("incidents", "" if finished else "state = 'open'",
+                                                                     columns=INCIDENT_COLUMNS)}
         tasks.sort(key=lambda t: (t["state"] in inc.TASK_ENDS, -t["overdue"], STATE_RANK.get(t["state"], 9),
                                   self.role.task_relation(t, agencies) != "own", t["due"] or "~", t["created_at"]))
-        alerts = [a for a in self.session.query("alerts", "" if finished else "state = 'active'")
+        alerts = [a for a in self.session.query("alerts", "" if finished else "state = 'active'", columns=ALERT_COLUMNS)
                   if self.role.sees_alert(a, agencies)]
-        alerts.sort(key=lambda a: (a["state"] != "active", SEVERITY_RANK.get(a["severity"], 9),
-                                   _descending(a["fired_at"])))
+        alerts.sort(key=lambda a: a["fired_at"], reverse=True)  # newest first within each group (a stable sort)
+        alerts.sort(key=lambda a: (a["state"] != "active", SEVERITY_RANK.get(a["severity"], 9)))
         incidents = [i for i in self._incidents.values()
-                     if (finished or i["state"] == "open") and (self.role.sees_all or self.role.key in
-                                                                 agencies.get(i["id"], ()))]
-        incidents.sort(key=lambda i: (i["state"] != "open", SEVERITY_RANK.get(i["severity"], 9),
-                                      _descending(i["opened_at"])))
+                     if self.role.sees_all or self.role.key in agencies.get(i["id"], ())]
+        incidents.sort(key=lambda i: i["opened_at"], reverse=True)
+        incidents.sort(key=lambda i: (i["state"] != "open", SEVERITY_RANK.get(i["severity"], 9)))
         self._relations = agencies
+        # Construction sites are left off the map's rings: an orange signal puts every site (4,600) under an order,
+        # and the sites layer and the desk show them; rings mark the places that need a crew.
+        self.incidents_shown.emit([(i["lon"], i["lat"], i["severity"]) for i in reversed(incidents)
+                                   if i["state"] == "open" and i["lon"] is not None
+                                   and i["object_kind"] != "construction_sites"])
         for view, model, rows in ((self.task_view, self.task_model, tasks), (self.alert_view, self.alert_model, alerts),
                                   (self.incident_view, self.incident_model, incidents)):
             current = self._current_id(view)
@@ -358,11 +380,6 @@ class TaskDesk(QtWidgets.QWidget):
         dialog = NewTaskDialog(self)
         if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
             self.add_task(*dialog.choice())
-
-
-def _descending(text: str | None) -> Any:
-    """A sort key putting later times first."""
-    return tuple(-ord(c) for c in (text or ""))
 
 
 class NewTaskDialog(QtWidgets.QDialog):

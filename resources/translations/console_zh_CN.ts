@@ -263,197 +263,207 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/qt/main_window.py" line="46" />
+        <location filename="../../console/qt/main_window.py" line="47" />
         <source>Emergency Command Console — Shanghai</source>
         <translation>应急指挥控制台 — 上海</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="56" />
+        <location filename="../../console/qt/main_window.py" line="57" />
         <source>Drawn when zoomed in to street scale</source>
         <translation>放大到街道尺度时显示</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="65" />
+        <location filename="../../console/qt/main_window.py" line="66" />
         <source>Layers and legend</source>
         <translation>图层与图例</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="68" />
+        <location filename="../../console/qt/main_window.py" line="69" />
         <source>Attributes</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="71" />
+        <location filename="../../console/qt/main_window.py" line="72" />
         <source>Feed health</source>
         <translation>数据源状态</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="74" />
+        <location filename="../../console/qt/main_window.py" line="77" />
         <source>Tasks and alerts</source>
         <translation>任务与预警</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="77" />
+        <location filename="../../console/qt/main_window.py" line="80" />
         <source>Nearest cameras</source>
         <translation>附近摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="99" />
+        <location filename="../../console/qt/main_window.py" line="83" />
+        <source>Sensor readings</source>
+        <translation>传感器读数</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="86" />
+        <source>City vital signs</source>
+        <translation>城市体征</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="110" />
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="101" />
+        <location filename="../../console/qt/main_window.py" line="112" />
         <source>Whole city</source>
         <translation>全市</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="103" />
+        <location filename="../../console/qt/main_window.py" line="114" />
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="104" />
+        <location filename="../../console/qt/main_window.py" line="115" />
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="107" />
+        <location filename="../../console/qt/main_window.py" line="118" />
         <source>Zoom to district…</source>
         <translation>缩放到区…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="114" />
+        <location filename="../../console/qt/main_window.py" line="125" />
         <source>Search by name or ID (Enter)</source>
         <translation>按名称或编号搜索（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="122" />
+        <location filename="../../console/qt/main_window.py" line="133" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="123" />
+        <location filename="../../console/qt/main_window.py" line="134" />
         <source>&amp;Import data…</source>
         <translation>导入数据(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="125" />
+        <location filename="../../console/qt/main_window.py" line="136" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="126" />
+        <location filename="../../console/qt/main_window.py" line="137" />
         <source>F&amp;eeds</source>
         <translation>数据源(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="127" />
+        <location filename="../../console/qt/main_window.py" line="138" />
         <source>&amp;Configure feeds…</source>
         <translation>配置数据源(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="128" />
+        <location filename="../../console/qt/main_window.py" line="139" />
         <source>Feed &amp;health</source>
         <translation>数据源状态(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="129" />
+        <location filename="../../console/qt/main_window.py" line="140" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="136" />
+        <location filename="../../console/qt/main_window.py" line="149" />
         <source>&amp;Role</source>
         <translation>角色(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="144" />
+        <location filename="../../console/qt/main_window.py" line="157" />
         <source>Open another view</source>
         <translation>打开另一个视图</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="147" />
+        <location filename="../../console/qt/main_window.py" line="160" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="157" />
+        <location filename="../../console/qt/main_window.py" line="170" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="158" />
+        <location filename="../../console/qt/main_window.py" line="171" />
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="184" />
+        <location filename="../../console/qt/main_window.py" line="197" />
         <source>Typhoon</source>
         <translation>台风</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="184" />
+        <location filename="../../console/qt/main_window.py" line="197" />
         <source>Rainstorm</source>
         <translation>暴雨</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="191" />
+        <location filename="../../console/qt/main_window.py" line="204" />
         <source>Response level %1</source>
         <translation>%1 级响应</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="195" />
+        <location filename="../../console/qt/main_window.py" line="208" />
         <source>No live feeds</source>
         <translation>无实时数据源</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="197" />
+        <location filename="../../console/qt/main_window.py" line="210" />
         <source>%1 feed(s) need attention</source>
         <translation>%1 个数据源异常</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="200" />
+        <location filename="../../console/qt/main_window.py" line="213" />
         <source>All feeds healthy</source>
         <translation>数据源全部正常</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="206" />
+        <location filename="../../console/qt/main_window.py" line="219" />
         <source>Scenario time</source>
         <translation>推演时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="206" />
+        <location filename="../../console/qt/main_window.py" line="219" />
         <source>Beijing time</source>
         <translation>北京时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="218" />
+        <location filename="../../console/qt/main_window.py" line="231" />
         <source>Some feeds did not start</source>
         <translation>部分数据源未能启动</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="230" />
+        <location filename="../../console/qt/main_window.py" line="243" />
         <source>Lon %1, Lat %2</source>
         <translation>经度 %1，纬度 %2</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="233" />
+        <location filename="../../console/qt/main_window.py" line="246" />
         <source>Scale 1:%1</source>
         <translation>比例尺 1:%1</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="260" />
+        <location filename="../../console/qt/main_window.py" line="273" />
         <source>Nothing found for “%1”</source>
         <translation>未找到“%1”</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="285" />
+        <location filename="../../console/qt/main_window.py" line="298" />
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="286" />
+        <location filename="../../console/qt/main_window.py" line="299" />
         <source>Emergency Command Console
 One live picture of the city for typhoons and rainstorms.</source>
         <translation>应急指挥控制台
@@ -463,22 +473,22 @@ One live picture of the city for typhoons and rainstorms.</source>
 <context>
     <name>NewTaskDialog</name>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="373" />
+        <location filename="../../console/qt/task_desk.py" line="377" />
         <source>Add a task</source>
         <translation>添加任务</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="381" />
+        <location filename="../../console/qt/task_desk.py" line="385" />
         <source>Dispatch now</source>
         <translation>立即派遣</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="388" />
+        <location filename="../../console/qt/task_desk.py" line="392" />
         <source>Agency</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="389" />
+        <location filename="../../console/qt/task_desk.py" line="393" />
         <source>Task</source>
         <translation>任务</translation>
     </message>
@@ -488,77 +498,77 @@ One live picture of the city for typhoons and rainstorms.</source>
     <message>
         <location filename="../../console/qt/charts.py" line="83" />
         <source>Beijing time</source>
-        <translation type="unfinished">北京时间</translation>
+        <translation>北京时间</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="117" />
         <source>Wind</source>
-        <translation type="unfinished" />
+        <translation>风</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="117" />
         <source>Rain</source>
-        <translation type="unfinished" />
+        <translation>雨量</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="136" />
         <source>Select a flood point or a station to see its readings.</source>
-        <translation type="unfinished" />
+        <translation>选择一个积水点或站点，查看其读数。</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="140" />
         <source>%1: %2</source>
-        <translation type="unfinished" />
+        <translation>%1：%2</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="166" />
         <source>no readings in the last %1 hours</source>
-        <translation type="unfinished" />
+        <translation>最近 %1 小时无读数</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="182" />
         <source>Water depth (cm)</source>
-        <translation type="unfinished">积水深度 (厘米)</translation>
+        <translation>积水深度（厘米）</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="182" />
         <source>Water level (m)</source>
-        <translation type="unfinished">水位 (米)</translation>
+        <translation>水位（米）</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="183" />
         <source>Wind (m/s)</source>
-        <translation type="unfinished" />
+        <translation>风速（米/秒）</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="183" />
         <source>Rain, last hour (mm)</source>
-        <translation type="unfinished">1 小时雨量 (毫米)</translation>
+        <translation>1 小时雨量（毫米）</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="186" />
         <source>Water depth</source>
-        <translation type="unfinished" />
+        <translation>积水深度</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="186" />
         <source>Mean wind (2 min)</source>
-        <translation type="unfinished" />
+        <translation>平均风（2 分钟）</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="187" />
         <source>Gust</source>
-        <translation type="unfinished" />
+        <translation>阵风</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="187" />
         <source>Rain, last hour</source>
-        <translation type="unfinished" />
+        <translation>1 小时雨量</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="188" />
         <source>Water level</source>
-        <translation type="unfinished" />
+        <translation>水位</translation>
     </message>
 </context>
 <context>
@@ -602,176 +612,176 @@ One live picture of the city for typhoons and rainstorms.</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="66" />
+        <location filename="../../console/qt/task_desk.py" line="68" />
         <source>Show finished</source>
         <translation>显示已结束</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="70" />
-        <location filename="../../console/qt/task_desk.py" line="82" />
-        <location filename="../../console/qt/task_desk.py" line="88" />
+        <location filename="../../console/qt/task_desk.py" line="72" />
+        <location filename="../../console/qt/task_desk.py" line="84" />
+        <location filename="../../console/qt/task_desk.py" line="90" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="71" />
-        <location filename="../../console/qt/task_desk.py" line="81" />
+        <location filename="../../console/qt/task_desk.py" line="73" />
+        <location filename="../../console/qt/task_desk.py" line="83" />
         <source>Agency</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="72" />
+        <location filename="../../console/qt/task_desk.py" line="74" />
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="73" />
+        <location filename="../../console/qt/task_desk.py" line="75" />
         <source>Where</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="74" />
+        <location filename="../../console/qt/task_desk.py" line="76" />
         <source>Dispatched</source>
         <translation>派遣时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="75" />
+        <location filename="../../console/qt/task_desk.py" line="77" />
         <source>Due on scene</source>
         <translation>应到场时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="78" />
+        <location filename="../../console/qt/task_desk.py" line="80" />
         <source>Fired</source>
         <translation>触发时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="79" />
-        <location filename="../../console/qt/task_desk.py" line="86" />
+        <location filename="../../console/qt/task_desk.py" line="81" />
+        <location filename="../../console/qt/task_desk.py" line="88" />
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="80" />
+        <location filename="../../console/qt/task_desk.py" line="82" />
         <source>Alert</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="82" />
+        <location filename="../../console/qt/task_desk.py" line="84" />
         <source>Active</source>
         <translation>生效中</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="82" />
+        <location filename="../../console/qt/task_desk.py" line="84" />
         <source>Cleared</source>
         <translation>已解除</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="85" />
+        <location filename="../../console/qt/task_desk.py" line="87" />
         <source>Opened</source>
         <translation>立案时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="87" />
+        <location filename="../../console/qt/task_desk.py" line="89" />
         <source>Incident</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="88" />
+        <location filename="../../console/qt/task_desk.py" line="90" />
         <source>Open</source>
         <translation>处置中</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="88" />
+        <location filename="../../console/qt/task_desk.py" line="90" />
         <source>Closed</source>
         <translation>已结案</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="93" />
+        <location filename="../../console/qt/task_desk.py" line="95" />
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="94" />
+        <location filename="../../console/qt/task_desk.py" line="96" />
         <source>Alerts</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="95" />
+        <location filename="../../console/qt/task_desk.py" line="97" />
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="103" />
+        <location filename="../../console/qt/task_desk.py" line="105" />
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="104" />
+        <location filename="../../console/qt/task_desk.py" line="106" />
         <source>Add task…</source>
         <translation>添加任务…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="105" />
+        <location filename="../../console/qt/task_desk.py" line="107" />
         <source>Cancel…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="106" />
+        <location filename="../../console/qt/task_desk.py" line="108" />
         <source>Open incident on selection</source>
         <translation>对所选对象立案</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="107" />
+        <location filename="../../console/qt/task_desk.py" line="109" />
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="112" />
+        <location filename="../../console/qt/task_desk.py" line="114" />
         <source>Decline…</source>
         <translation>拒绝…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="198" />
+        <location filename="../../console/qt/task_desk.py" line="202" />
         <source>%1: %2 open tasks, %3 waiting, %4 overdue · %5 active alerts</source>
         <translation>%1：未完成任务 %2 个，待处理 %3 个，超时 %4 个 · 生效预警 %5 条</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="210" />
+        <location filename="../../console/qt/task_desk.py" line="214" />
         <source>%1 · OVERDUE</source>
         <translation>%1 · 超时</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="228" />
+        <location filename="../../console/qt/task_desk.py" line="232" />
         <source>Place</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="294" />
+        <location filename="../../console/qt/task_desk.py" line="298" />
         <source>Select a task, an alert or an incident.</source>
         <translation>请选择一个任务、预警或事件。</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="299" />
+        <location filename="../../console/qt/task_desk.py" line="303" />
         <source>opened %1</source>
         <translation>立案 %1</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="312" />
+        <location filename="../../console/qt/task_desk.py" line="316" />
         <source>Nearby: %1</source>
         <translation>附近：%1</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="352" />
+        <location filename="../../console/qt/task_desk.py" line="356" />
         <source>Decline the task</source>
         <translation>拒绝任务</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="352" />
+        <location filename="../../console/qt/task_desk.py" line="356" />
         <source>Cancel the task</source>
         <translation>撤销任务</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="353" />
+        <location filename="../../console/qt/task_desk.py" line="357" />
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>
@@ -781,72 +791,72 @@ One live picture of the city for typhoons and rainstorms.</source>
     <message>
         <location filename="../../console/qt/charts.py" line="222" />
         <source>Active alerts: ponding, tide, rain</source>
-        <translation type="unfinished" />
+        <translation>生效预警：积水、潮位、降雨</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="224" />
         <source>Ponding</source>
-        <translation type="unfinished" />
+        <translation>积水</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="224" />
         <source>Tide</source>
-        <translation type="unfinished" />
+        <translation>潮位</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="224" />
         <source>Rainstorm</source>
-        <translation type="unfinished">暴雨</translation>
+        <translation>暴雨</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="225" />
         <source>Trees at risk (active alerts)</source>
-        <translation type="unfinished" />
+        <translation>风险树木（生效预警）</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="226" />
         <source>Trees at risk</source>
-        <translation type="unfinished" />
+        <translation>风险树木</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="227" />
         <source>Construction sites</source>
-        <translation type="unfinished">建筑工地</translation>
+        <translation>建筑工地</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="228" />
         <source>Stop-work orders</source>
-        <translation type="unfinished" />
+        <translation>停工指令</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="229" />
         <source>Evacuation orders</source>
-        <translation type="unfinished" />
+        <translation>撤离指令</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="230" />
         <source>Work stopped (reported)</source>
-        <translation type="unfinished" />
+        <translation>已停工（上报）</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="231" />
         <source>Evacuated (reported)</source>
-        <translation type="unfinished" />
+        <translation>已撤离（上报）</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="232" />
         <source>Flood points by water depth</source>
-        <translation type="unfinished" />
+        <translation>积水点（按水深）</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="234" />
         <source>Open incidents</source>
-        <translation type="unfinished" />
+        <translation>处置中事件</translation>
     </message>
     <message>
         <location filename="../../console/qt/charts.py" line="235" />
         <source>Overdue tasks by agency</source>
-        <translation type="unfinished" />
+        <translation>各部门超时任务</translation>
     </message>
 </context>
 <context>
@@ -1424,22 +1434,22 @@ One live picture of the city for typhoons and rainstorms.</source>
 <context>
     <name>signal</name>
     <message>
-        <location filename="../../console/qt/main_window.py" line="25" />
+        <location filename="../../console/qt/main_window.py" line="26" />
         <source>blue</source>
         <translation>蓝色</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="25" />
+        <location filename="../../console/qt/main_window.py" line="26" />
         <source>yellow</source>
         <translation>黄色</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="26" />
+        <location filename="../../console/qt/main_window.py" line="27" />
         <source>orange</source>
         <translation>橙色</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="26" />
+        <location filename="../../console/qt/main_window.py" line="27" />
         <source>red</source>
         <translation>红色</translation>
     </message>
