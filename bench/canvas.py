@@ -259,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     _, city_centre, city_width = SCALES[0]
     ours_widget, ours_view = make_view("ours")
     base_widget, base_view = make_view("ScatterPlotItem")
-    for widget, view in ((ours_widget, ours_view), (base_widget, base_view)):
+    for _widget, view in ((ours_widget, ours_view), (base_widget, base_view)):
         set_scale(view, city_centre, city_width)
     app.processEvents()
     for widget in (ours_widget, base_widget):
@@ -363,7 +363,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'cold':10s} {cold['reported_s']:8.2f} {cold['launch_to_paint_s']:14.2f} {cold['wall_s']:8.2f}"
                   "   (fresh database: imports the demo)")
             for i, r in enumerate(warm, 1):
-                print(f"{'warm ' + str(i):10s} {r['reported_s']:8.2f} {r['launch_to_paint_s']:14.2f} {r['wall_s']:8.2f}")
+                print(f"{'warm ' + str(i):10s} {r['reported_s']:8.2f} {r['launch_to_paint_s']:14.2f} "
+                      f"{r['wall_s']:8.2f}")
             print(f"{'warm med':10s} {warm_med['reported_s']:8.2f} {warm_med['launch_to_paint_s']:14.2f} "
                   f"{warm_med['wall_s']:8.2f}")
             print("in-app = the console's own 'first map paint after X s' (from the start of cli.main, after "

@@ -275,7 +275,8 @@ def test_no_acknowledged_message_is_lost_when_the_broker_restarts(mosquitto, ses
             delivered.extend(e.id for e in batch)
             fresh = list(dict.fromkeys(e.id for e in batch if e.id not in stored))
             new = session.ingest(batch)
-            assert [e.id for e in new] == fresh  # a redelivered message adds nothing
+            # a redelivered message adds nothing (besides the readings: the alerts and tasks they raised)
+            assert [e.id for e in new if e.source != "rules"] == fresh
             duplicates += len(batch) - len(fresh)
             stored.update(fresh)
         finished = not thread.is_alive() and publisher.pending == 0

@@ -2,13 +2,16 @@
 the store takes like any other, once."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from console.core import events as ev
 from console.core.events import Event
 from console.core.rules import ALERT_RAISED, RulesEngine
-from console.core.session import Session
+from console.core.session import RULES_SLICE, Session, time_slices
 from console.core.store import Store
+from console.core.timefmt import parse_time
 from helpers import register
 
 
@@ -91,3 +94,44 @@ def test_the_session_appends_alerts_with_their_readings_once(session):
     assert session.store.event_count() == before + len(new) + 1
     assert sorted(a["rule"] for a in restarted.rules.active_alerts()) == sorted(
         [a.payload["rule"] for a in alerts] + ["sites.evacuate"])
+
+
+def objects_without_signal() -> list[Event]:
+    return [register("stations", "WX-1", 121.4629, 31.2344, kind="weather", name="中山南一路", expected_interval_s=600),
+            register("construction_sites", "CS-1", 121.4650, 31.2360, name="工地", tower_cranes=1, hoists=0,
+                     gondolas=1, workers=120, evacuation_status="normal")]
+
+
+def test_a_long_batch_gives_the_alerts_of_short_ones(tmp_path):
+    """Gusts reach force 6 at 01:00 and the orange signal comes at 03:00: the site gets its stop-work orders at
+    01:00 and its evacuation order at 03:00 whether the three hours come in one batch (a bulk import) or in the
+    live console's short ones; in one evaluation the signal would have hidden the stop-work orders."""
+    readings = [Event(ev.STATION_READING, {"id": "WX-1", "wind_mean_ms": 6.0 + minute / 20, "wind_gust_ms": 9.0 +
+                                           minute / 12}, f"2021-07-24T{minute // 60:02d}:{minute % 60:02d}:00.000Z",
+                      "test", f"w-{minute}") for minute in range(0, 240, 10)]
+    orange = Event(ev.SIGNAL_CHANGED, {"hazard": "typhoon", "level": "orange"}, "2021-07-24T03:00:00.000Z", "test",
+                   "orange")
+    history = sorted(readings + [orange], key=lambda e: e.event_time)
+    outcomes = []
+    for name, batches in (("one batch", [history]), ("one event a batch", [[e] for e in history])):
+        store = Store(tmp_path / f"{name}.db")
+        session = Session(store)
+        session.ingest(objects_without_signal())
+        for batch in batches:
+            session.ingest(batch)
+        outcomes.append(sorted((r["rule"], r["fired_at"]) for r in session.query("alerts")))
+        store.close()
+    # the same alerts; a wind alert fires at the latest reading it was judged on: within one slice (10 min)
+    assert [rule for rule, _ in outcomes[0]] == [rule for rule, _ in outcomes[1]]
+    for (_, long_batch), (_, short_batches) in zip(*outcomes):
+        assert timedelta(0) <= parse_time(long_batch) - parse_time(short_batches) <= RULES_SLICE
+    rules = dict(outcomes[0])
+    assert "sites.stop_work_at_height" in rules and rules["sites.evacuate"] == "2021-07-24T03:00:00.000Z"
+
+
+def test_time_slices_cut_by_event_time():
+    events = [Event(ev.FLOOD_READING, {"id": "FP-1", "depth_cm": 1.0}, f"2021-07-24T00:{m:02d}:00.000Z", "t", str(m))
+              for m in (25, 0, 9, 10, 11, 40)]
+    pieces = time_slices(events, timedelta(minutes=10))
+    assert [[e.id for e in piece] for piece in pieces] == [["0", "9", "10"], ["11"], ["25"], ["40"]]
+    assert time_slices([], timedelta(minutes=10)) == [[]]
