@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
+from console.core.crs import lonlat_to_mercator
 from console.core.feeds.config import default_feed_config_path
 from console.core.feeds.manager import FeedManager
 from console.core.roles import DEFAULT_ROLE, ROLES
@@ -77,6 +78,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.desk_dock = self._dock("DeskDock", self.tr("Tasks and alerts"), self.desk,
                                     QtCore.Qt.DockWidgetArea.BottomDockWidgetArea)
         self.camera_panel = CameraPanel(session)
+        self.desk.place_chosen.connect(self._show_place)
         self.cameras_dock = self._dock("CamerasDock", self.tr("Nearest cameras"), self.camera_panel,
                                        QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
         self.sensor_chart = SensorChart(session)
@@ -288,6 +290,12 @@ class MainWindow(QtWidgets.QMainWindow):
             self.layer_panel.set_layer_checked(kind, True)
         self.session.select(kind, object_id)
         self.canvas.centre_on(float(layer.x[row]), float(layer.y[row]))
+
+    def _show_place(self, lon: float, lat: float, title: str) -> None:
+        """An incident at a place, not on an object: the map goes there, the cameras near it are listed."""
+        x, y = (float(v) for v in lonlat_to_mercator(lon, lat))
+        self.canvas.centre_on(x, y)
+        self.camera_panel.show_near(x, y, title)
 
     def _on_selection(self, kind: str, object_id: str) -> None:
         if kind and not self.identify_dock.isVisible():

@@ -62,6 +62,7 @@ class TaskDesk(QtWidgets.QWidget):
     """Tasks, alerts and incidents as one role sees them."""
 
     incidents_shown = QtCore.Signal(list)  # [(lon, lat, severity)] of open incidents to mark, least severe first
+    place_chosen = QtCore.Signal(float, float, str)  # lon, lat, title of a chosen incident that has no object
 
     def __init__(self, session: Session, role: str = "duty_officer", parent=None) -> None:
         super().__init__(parent)
@@ -286,6 +287,8 @@ class TaskDesk(QtWidgets.QWidget):
         incident = self.selected_incident()
         if incident and incident["object_id"]:
             self.session.select(incident["object_kind"], incident["object_id"])
+        elif incident:
+            self.place_chosen.emit(incident["lon"], incident["lat"], incident["title"])
         self._update_buttons()
         self._show_details()
 

@@ -171,3 +171,19 @@ def test_role_is_switched_in_place_and_views_follow_one_clock(views, qtbot):
     assert duty.canvas.layer_visible("trees")
     assert duty.session_time_text() == water.session_time_text()  # one session clock
     assert "消防救援" in fire.windowTitle()
+
+
+def test_an_incident_at_a_place_shows_the_cameras_nearest_to_it(console, qtbot):
+    session = console.session
+    cameras = session.layers["cameras"]
+    lon, lat = 121.4737, 31.2304  # People's Square
+    incident_id = session.open_incident("duty_officer", lon=lon, lat=lat, title="广场积水")
+    desk = console.window.desk
+    desk.refresh()
+    desk.tabs.setCurrentWidget(desk.incident_view)
+    desk.incident_view.selectRow(desk.incident_model.row_index(incident_id))
+    panel = console.window.camera_panel
+    listed = [str(cameras.ids[row]) for row, _ in panel.rows]
+    expected = [camera for camera, _ in session.linked_objects(lon, lat)["cameras"]]
+    assert listed[:len(expected)] == expected and expected  # nearest first, the same as the incident's links
+    assert "广场积水" in panel.heading.text()
