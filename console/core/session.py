@@ -15,11 +15,12 @@ from layers.sites import EVACUATION_ORDER, is_forward
 
 from . import events as ev
 from . import incidents as inc
+from .cap_signals import signals_from_cap
 from .clock import Clock
 from .crs import lonlat_to_mercator, mercator_to_lonlat
 from .dispatch import Dispatcher
 from .events import Event, make_event
-from .feeds.messages import KnownObjects
+from .feeds.messages import RESPONSE_LEVELS, SIGNAL_LEVELS, KnownObjects
 from .nearby import index_for
 from .projections import Row
 from .rules import RulesEngine
@@ -129,10 +130,11 @@ class Session:
         The rules judge the wind once per evaluation, on the strongest gusts in it, after its signals; so a batch
         spanning hours (a bulk import, a replay at full speed) is evaluated in slices of at most RULES_SLICE of
         event time, and gives the same alerts as the live console's short batches did."""
+        signals = signals_from_cap(events)
         alerts: list[Event] = []
-        for piece in time_slices(events, RULES_SLICE):
+        for piece in time_slices(events + signals, RULES_SLICE):
             alerts += self.rules.evaluate(piece)
-        return alerts + self.dispatcher.derive(events + alerts)
+        return signals + alerts + self.dispatcher.derive(events + alerts)
 
     def ingest(self, batch: Sequence[Event]) -> list[Event]:
         """Append a batch and what follows from it in one transaction; layers hear about it once each; returns
@@ -230,6 +232,20 @@ class Session:
         now = self.now_text()
         due = self.dispatcher.deadline(task["agency"], task["action"], now) if state == "dispatched" else None
         self.ingest([inc.task_state_changed(task_id, state, by, reason, now, due)])
+
+    def set_city_state(self, key: str, level: str, by: str) -> Event:
+        """The duty officer sets a warning signal ('typhoon_signal', 'rainstorm_signal') or the response level
+        ('response_level'), as when the order comes by phone before any feed has it."""
+        levels = SIGNAL_LEVELS if key.endswith("_signal") else RESPONSE_LEVELS
+        if key not in ("typhoon_signal", "rainstorm_signal", "response_level") or level not in levels:
+            raise ValueError(f"cannot set {key} to {level!r}")
+        if key == "response_level":
+            event = make_event(ev.RESPONSE_LEVEL_CHANGED, {"level": level, "by": by}, self.now_text())
+        else:
+            event = make_event(ev.SIGNAL_CHANGED, {"hazard": key[:-len("_signal")], "level": level, "by": by},
+                               self.now_text())
+        self.ingest([event])
+        return event
 
     def close_incident(self, incident_id: str, by: str, reason: str = "") -> None:
         """Close an incident; its unfinished tasks are cancelled with the same reason (no crew is left on a

@@ -12,6 +12,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from console.core import events as ev
 from console.core import incidents as inc
+from console.core.feeds.messages import RESPONSE_LEVELS, SIGNAL_LEVELS
 from console.core.roles import ROLES, Role, incident_agencies
 from console.core.session import Session
 from console.core.timefmt import beijing_text
@@ -113,6 +114,7 @@ class TaskDesk(QtWidgets.QWidget):
             self._button(bar, "cancel", self.tr("Cancel…"), lambda: self._ask_reason("cancelled"))
             self._button(bar, "open_incident", self.tr("Open incident on selection"), self.open_incident_on_selection)
             self._button(bar, "close_incident", self.tr("Close incident"), self.close_incident)
+            self._button(bar, "city_state", self.tr("Signals and response level…"), self._ask_city_state)
         else:
             for state, label in AGENCY_STEPS:
                 self._button(bar, state, QtCore.QCoreApplication.translate("TaskDesk", label),
@@ -308,6 +310,8 @@ class TaskDesk(QtWidgets.QWidget):
                 button.setEnabled(incident is not None and incident["state"] == "open")
             elif key == "open_incident":
                 button.setEnabled(bool(self.session.selection[1]))
+            elif key == "city_state":
+                button.setEnabled(True)
             elif key == "dispatch":
                 button.setEnabled(mine and task["state"] == "new")
             else:
@@ -379,6 +383,17 @@ class TaskDesk(QtWidgets.QWidget):
         if ok and reason.strip():
             self.move_task(state, reason.strip())
 
+    def set_city_state(self, changes: dict[str, str]) -> bool:
+        """Set signals and the response level ({'typhoon_signal': 'orange', ...}) that differ from the current."""
+        current = self.session.city_state()
+        return all(self._act(lambda k=key, v=value: self.session.set_city_state(k, v, self.role.key))
+                   for key, value in changes.items() if current.get(key, "none") != value)
+
+    def _ask_city_state(self) -> None:
+        dialog = CityStateDialog(self.session.city_state(), self)
+        if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
+            self.set_city_state(dialog.choice())
+
     def _ask_new_task(self) -> None:
         dialog = NewTaskDialog(self)
         if dialog.exec() == QtWidgets.QDialog.DialogCode.Accepted:
@@ -412,3 +427,33 @@ class NewTaskDialog(QtWidgets.QDialog):
 
     def choice(self) -> tuple[str, str, bool]:
         return self.agency.currentData(), self.action.currentData(), self.dispatch.isChecked()
+
+
+class CityStateDialog(QtWidgets.QDialog):
+    """The duty officer sets the warning signals and the response level (an order by phone, before any feed)."""
+
+    def __init__(self, current: dict[str, str], parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Signals and response level"))
+        self.boxes: dict[str, QtWidgets.QComboBox] = {}
+        form = QtWidgets.QFormLayout(self)
+        none = self.tr("None")
+        for key, label, levels in (
+                ("typhoon_signal", self.tr("Typhoon signal"), SIGNAL_LEVELS),
+                ("rainstorm_signal", self.tr("Rainstorm signal"), SIGNAL_LEVELS),
+                ("response_level", self.tr("Response level"), RESPONSE_LEVELS)):
+            box = QtWidgets.QComboBox()
+            for level in levels:
+                text = none if level == "none" else (translate("signal", level) if key.endswith("signal") else level)
+                box.addItem(text, level)
+            box.setCurrentIndex(max(0, box.findData(current.get(key, "none"))))
+            self.boxes[key] = box
+            form.addRow(label, box)
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Ok
+                                             | QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def choice(self) -> dict[str, str]:
+        return {key: box.currentData() for key, box in self.boxes.items()}

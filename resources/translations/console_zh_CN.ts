@@ -50,6 +50,34 @@
     </message>
 </context>
 <context>
+    <name>CityStateDialog</name>
+    <message>
+        <location filename="../../console/qt/task_desk.py" line="437" />
+        <source>Signals and response level</source>
+        <translation>预警信号与响应等级</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/task_desk.py" line="440" />
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/task_desk.py" line="442" />
+        <source>Typhoon signal</source>
+        <translation>台风预警信号</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/task_desk.py" line="443" />
+        <source>Rainstorm signal</source>
+        <translation>暴雨预警信号</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/task_desk.py" line="444" />
+        <source>Response level</source>
+        <translation>响应等级</translation>
+    </message>
+</context>
+<context>
     <name>FeedDialog</name>
     <message>
         <location filename="../../console/qt/feed_dialog.py" line="44" />
@@ -263,207 +291,207 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/qt/main_window.py" line="47" />
+        <location filename="../../console/qt/main_window.py" line="48" />
         <source>Emergency Command Console — Shanghai</source>
         <translation>应急指挥控制台 — 上海</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="57" />
+        <location filename="../../console/qt/main_window.py" line="58" />
         <source>Drawn when zoomed in to street scale</source>
         <translation>放大到街道尺度时显示</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="66" />
+        <location filename="../../console/qt/main_window.py" line="67" />
         <source>Layers and legend</source>
         <translation>图层与图例</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="69" />
+        <location filename="../../console/qt/main_window.py" line="70" />
         <source>Attributes</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="72" />
+        <location filename="../../console/qt/main_window.py" line="73" />
         <source>Feed health</source>
         <translation>数据源状态</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="77" />
+        <location filename="../../console/qt/main_window.py" line="78" />
         <source>Tasks and alerts</source>
         <translation>任务与预警</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="80" />
+        <location filename="../../console/qt/main_window.py" line="82" />
         <source>Nearest cameras</source>
         <translation>附近摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="83" />
+        <location filename="../../console/qt/main_window.py" line="85" />
         <source>Sensor readings</source>
         <translation>传感器读数</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="86" />
+        <location filename="../../console/qt/main_window.py" line="88" />
         <source>City vital signs</source>
         <translation>城市体征</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="110" />
+        <location filename="../../console/qt/main_window.py" line="112" />
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="112" />
+        <location filename="../../console/qt/main_window.py" line="114" />
         <source>Whole city</source>
         <translation>全市</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="114" />
+        <location filename="../../console/qt/main_window.py" line="116" />
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="115" />
+        <location filename="../../console/qt/main_window.py" line="117" />
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="118" />
+        <location filename="../../console/qt/main_window.py" line="120" />
         <source>Zoom to district…</source>
         <translation>缩放到区…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="125" />
+        <location filename="../../console/qt/main_window.py" line="127" />
         <source>Search by name or ID (Enter)</source>
         <translation>按名称或编号搜索（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="133" />
+        <location filename="../../console/qt/main_window.py" line="135" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="134" />
+        <location filename="../../console/qt/main_window.py" line="136" />
         <source>&amp;Import data…</source>
         <translation>导入数据(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="136" />
+        <location filename="../../console/qt/main_window.py" line="138" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="137" />
+        <location filename="../../console/qt/main_window.py" line="139" />
         <source>F&amp;eeds</source>
         <translation>数据源(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="138" />
+        <location filename="../../console/qt/main_window.py" line="140" />
         <source>&amp;Configure feeds…</source>
         <translation>配置数据源(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="139" />
+        <location filename="../../console/qt/main_window.py" line="141" />
         <source>Feed &amp;health</source>
         <translation>数据源状态(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="140" />
+        <location filename="../../console/qt/main_window.py" line="142" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="149" />
+        <location filename="../../console/qt/main_window.py" line="151" />
         <source>&amp;Role</source>
         <translation>角色(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="157" />
+        <location filename="../../console/qt/main_window.py" line="159" />
         <source>Open another view</source>
         <translation>打开另一个视图</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="160" />
+        <location filename="../../console/qt/main_window.py" line="162" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="170" />
+        <location filename="../../console/qt/main_window.py" line="172" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="171" />
+        <location filename="../../console/qt/main_window.py" line="173" />
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="197" />
+        <location filename="../../console/qt/main_window.py" line="199" />
         <source>Typhoon</source>
         <translation>台风</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="197" />
+        <location filename="../../console/qt/main_window.py" line="199" />
         <source>Rainstorm</source>
         <translation>暴雨</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="204" />
+        <location filename="../../console/qt/main_window.py" line="206" />
         <source>Response level %1</source>
         <translation>%1 级响应</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="208" />
+        <location filename="../../console/qt/main_window.py" line="210" />
         <source>No live feeds</source>
         <translation>无实时数据源</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="210" />
+        <location filename="../../console/qt/main_window.py" line="212" />
         <source>%1 feed(s) need attention</source>
         <translation>%1 个数据源异常</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="213" />
+        <location filename="../../console/qt/main_window.py" line="215" />
         <source>All feeds healthy</source>
         <translation>数据源全部正常</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="219" />
+        <location filename="../../console/qt/main_window.py" line="221" />
         <source>Scenario time</source>
         <translation>推演时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="219" />
+        <location filename="../../console/qt/main_window.py" line="221" />
         <source>Beijing time</source>
         <translation>北京时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="231" />
+        <location filename="../../console/qt/main_window.py" line="233" />
         <source>Some feeds did not start</source>
         <translation>部分数据源未能启动</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="243" />
+        <location filename="../../console/qt/main_window.py" line="245" />
         <source>Lon %1, Lat %2</source>
         <translation>经度 %1，纬度 %2</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="246" />
+        <location filename="../../console/qt/main_window.py" line="248" />
         <source>Scale 1:%1</source>
         <translation>比例尺 1:%1</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="273" />
+        <location filename="../../console/qt/main_window.py" line="275" />
         <source>Nothing found for “%1”</source>
         <translation>未找到“%1”</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="298" />
+        <location filename="../../console/qt/main_window.py" line="306" />
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="299" />
+        <location filename="../../console/qt/main_window.py" line="307" />
         <source>Emergency Command Console
 One live picture of the city for typhoons and rainstorms.</source>
         <translation>应急指挥控制台
@@ -473,22 +501,22 @@ One live picture of the city for typhoons and rainstorms.</source>
 <context>
     <name>NewTaskDialog</name>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="377" />
+        <location filename="../../console/qt/task_desk.py" line="408" />
         <source>Add a task</source>
         <translation>添加任务</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="385" />
+        <location filename="../../console/qt/task_desk.py" line="416" />
         <source>Dispatch now</source>
         <translation>立即派遣</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="392" />
+        <location filename="../../console/qt/task_desk.py" line="423" />
         <source>Agency</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="393" />
+        <location filename="../../console/qt/task_desk.py" line="424" />
         <source>Task</source>
         <translation>任务</translation>
     </message>
@@ -592,196 +620,201 @@ One live picture of the city for typhoons and rainstorms.</source>
 <context>
     <name>TaskDesk</name>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="31" />
+        <location filename="../../console/qt/task_desk.py" line="37" />
         <source>Accept</source>
         <translation>接收</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="32" />
+        <location filename="../../console/qt/task_desk.py" line="38" />
         <source>En route</source>
         <translation>出发</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="33" />
+        <location filename="../../console/qt/task_desk.py" line="39" />
         <source>On scene</source>
         <translation>到场</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="34" />
+        <location filename="../../console/qt/task_desk.py" line="40" />
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="68" />
+        <location filename="../../console/qt/task_desk.py" line="75" />
         <source>Show finished</source>
         <translation>显示已结束</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="72" />
-        <location filename="../../console/qt/task_desk.py" line="84" />
-        <location filename="../../console/qt/task_desk.py" line="90" />
+        <location filename="../../console/qt/task_desk.py" line="79" />
+        <location filename="../../console/qt/task_desk.py" line="91" />
+        <location filename="../../console/qt/task_desk.py" line="97" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="73" />
-        <location filename="../../console/qt/task_desk.py" line="83" />
+        <location filename="../../console/qt/task_desk.py" line="80" />
+        <location filename="../../console/qt/task_desk.py" line="90" />
         <source>Agency</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="74" />
+        <location filename="../../console/qt/task_desk.py" line="81" />
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="75" />
+        <location filename="../../console/qt/task_desk.py" line="82" />
         <source>Where</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="76" />
+        <location filename="../../console/qt/task_desk.py" line="83" />
         <source>Dispatched</source>
         <translation>派遣时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="77" />
+        <location filename="../../console/qt/task_desk.py" line="84" />
         <source>Due on scene</source>
         <translation>应到场时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="80" />
+        <location filename="../../console/qt/task_desk.py" line="87" />
         <source>Fired</source>
         <translation>触发时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="81" />
         <location filename="../../console/qt/task_desk.py" line="88" />
+        <location filename="../../console/qt/task_desk.py" line="95" />
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="82" />
+        <location filename="../../console/qt/task_desk.py" line="89" />
         <source>Alert</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="84" />
+        <location filename="../../console/qt/task_desk.py" line="91" />
         <source>Active</source>
         <translation>生效中</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="84" />
+        <location filename="../../console/qt/task_desk.py" line="91" />
         <source>Cleared</source>
         <translation>已解除</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="87" />
+        <location filename="../../console/qt/task_desk.py" line="94" />
         <source>Opened</source>
         <translation>立案时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="89" />
+        <location filename="../../console/qt/task_desk.py" line="96" />
         <source>Incident</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="90" />
+        <location filename="../../console/qt/task_desk.py" line="97" />
         <source>Open</source>
         <translation>处置中</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="90" />
+        <location filename="../../console/qt/task_desk.py" line="97" />
         <source>Closed</source>
         <translation>已结案</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="95" />
+        <location filename="../../console/qt/task_desk.py" line="102" />
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="96" />
+        <location filename="../../console/qt/task_desk.py" line="103" />
         <source>Alerts</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="97" />
+        <location filename="../../console/qt/task_desk.py" line="104" />
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="105" />
+        <location filename="../../console/qt/task_desk.py" line="112" />
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="106" />
+        <location filename="../../console/qt/task_desk.py" line="113" />
         <source>Add task…</source>
         <translation>添加任务…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="107" />
+        <location filename="../../console/qt/task_desk.py" line="114" />
         <source>Cancel…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="108" />
+        <location filename="../../console/qt/task_desk.py" line="115" />
         <source>Open incident on selection</source>
         <translation>对所选对象立案</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="109" />
+        <location filename="../../console/qt/task_desk.py" line="116" />
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="114" />
+        <location filename="../../console/qt/task_desk.py" line="117" />
+        <source>Signals and response level…</source>
+        <translation>预警信号与响应等级…</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/task_desk.py" line="122" />
         <source>Decline…</source>
         <translation>拒绝…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="202" />
+        <location filename="../../console/qt/task_desk.py" line="223" />
         <source>%1: %2 open tasks, %3 waiting, %4 overdue · %5 active alerts</source>
         <translation>%1：未完成任务 %2 个，待处理 %3 个，超时 %4 个 · 生效预警 %5 条</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="214" />
+        <location filename="../../console/qt/task_desk.py" line="235" />
         <source>%1 · OVERDUE</source>
         <translation>%1 · 超时</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="232" />
+        <location filename="../../console/qt/task_desk.py" line="253" />
         <source>Place</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="298" />
+        <location filename="../../console/qt/task_desk.py" line="323" />
         <source>Select a task, an alert or an incident.</source>
         <translation>请选择一个任务、预警或事件。</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="303" />
+        <location filename="../../console/qt/task_desk.py" line="328" />
         <source>opened %1</source>
         <translation>立案 %1</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="316" />
+        <location filename="../../console/qt/task_desk.py" line="341" />
         <source>Nearby: %1</source>
         <translation>附近：%1</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="356" />
+        <location filename="../../console/qt/task_desk.py" line="381" />
         <source>Decline the task</source>
         <translation>拒绝任务</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="356" />
+        <location filename="../../console/qt/task_desk.py" line="381" />
         <source>Cancel the task</source>
         <translation>撤销任务</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="357" />
+        <location filename="../../console/qt/task_desk.py" line="382" />
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>
@@ -1434,22 +1467,22 @@ One live picture of the city for typhoons and rainstorms.</source>
 <context>
     <name>signal</name>
     <message>
-        <location filename="../../console/qt/main_window.py" line="26" />
+        <location filename="../../console/qt/main_window.py" line="27" />
         <source>blue</source>
         <translation>蓝色</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="26" />
+        <location filename="../../console/qt/main_window.py" line="27" />
         <source>yellow</source>
         <translation>黄色</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="27" />
+        <location filename="../../console/qt/main_window.py" line="28" />
         <source>orange</source>
         <translation>橙色</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="27" />
+        <location filename="../../console/qt/main_window.py" line="28" />
         <source>red</source>
         <translation>红色</translation>
     </message>

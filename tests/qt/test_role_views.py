@@ -187,3 +187,21 @@ def test_an_incident_at_a_place_shows_the_cameras_nearest_to_it(console, qtbot):
     expected = [camera for camera, _ in session.linked_objects(lon, lat)["cameras"]]
     assert listed[:len(expected)] == expected and expected  # nearest first, the same as the incident's links
     assert "广场积水" in panel.heading.text()
+
+
+def test_the_duty_officer_raises_the_typhoon_signal_from_the_desk(console, qtbot, monkeypatch):
+    from console.qt.task_desk import CityStateDialog
+
+    desk = console.window.desk
+    monkeypatch.setattr(CityStateDialog, "exec", lambda self: (
+        self.boxes["typhoon_signal"].setCurrentIndex(self.boxes["typhoon_signal"].findData("orange")),
+        QtWidgets.QDialog.DialogCode.Accepted)[1])
+    click(qtbot, desk.buttons["city_state"])
+    assert console.session.city_state()["typhoon_signal"] == "orange"
+    # the orange signal orders every construction site evacuated, as water affairs notices
+    desk.refresh()
+    assert len(console.session.query("alerts", "rule = 'sites.evacuate'")) == len(console.session.layers[
+        "construction_sites"])
+    assert {t["action"] for t in desk.task_model.rows} == {"notify_evacuation"}
+    console.window.refresh_status()
+    assert "橙色" in console.window.city_label.text()
