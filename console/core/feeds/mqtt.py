@@ -49,6 +49,8 @@ from .messages import MessageParser
 log = logging.getLogger(__name__)
 
 POLL_S = 0.1  # how long one client.loop() may wait: also how quickly stop() is noticed
+BURST = 200  # packets read from the read-ahead buffer between two client.loop() calls (keepalive, writes)
+READ_AHEAD = 64 * 1024  # bytes asked of the socket at a time
 CONNECT_TIMEOUT_S = 5.0  # TCP connect, and then waiting for the broker's CONNACK (stop() may wait this long)
 HISTORY_KEPT = 200
 
@@ -108,6 +110,44 @@ def _configure(client: mqtt.Client, settings: MqttSettings) -> None:
     client.connect_timeout = CONNECT_TIMEOUT_S
 
 
+class _ReadAhead:
+    """The broker connection, read in large chunks. paho reads every packet with a select() and three recv()
+    calls (type, length, body): four system calls per message, each giving the GIL away, on a 2-core machine
+    that the broker and the city's publishers share. Through this wrapper one recv() brings in dozens of
+    messages; `pending()` (which paho asks of TLS sockets) tells its loop that there is more to read without
+    select(). Everything else is the wrapped socket's (plain TCP or TLS)."""
+
+    def __init__(self, sock: Any) -> None:
+        self._sock = sock
+        self._data = b""
+        self._pos = 0
+
+    def recv(self, size: int) -> bytes:
+        if self._pos >= len(self._data):
+            data = self._sock.recv(max(size, READ_AHEAD))  # BlockingIOError, TLS and socket errors pass as before
+            if len(data) <= size:
+                return data
+            self._data, self._pos = data, 0
+        chunk = self._data[self._pos:self._pos + size]
+        self._pos += len(chunk)
+        return chunk
+
+    def pending(self) -> int:
+        inner = getattr(self._sock, "pending", None)
+        return len(self._data) - self._pos + (inner() if inner is not None else 0)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+
+class _Client(mqtt.Client):
+    """paho's client on a read-ahead socket. `_create_socket` is paho's own (2.x) way to open the connection
+    (TCP, then TLS); should a later paho not call it, the feed works as before, only slower."""
+
+    def _create_socket(self) -> Any:
+        return _ReadAhead(super()._create_socket())
+
+
 class MqttFeed(Feed):
     """Subscribes to the city's topics and delivers every message to the ingest queue (see the module notes).
 
@@ -150,8 +190,8 @@ class MqttFeed(Feed):
     # --- the feed thread --------------------------------------------------------------------------
     def _make_client(self) -> mqtt.Client:
         s = self.settings
-        client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=s.client_id, clean_session=False,
-                             protocol=mqtt.MQTTv311, reconnect_on_failure=False)
+        client = _Client(mqtt.CallbackAPIVersion.VERSION2, client_id=s.client_id, clean_session=False,
+                         protocol=mqtt.MQTTv311, reconnect_on_failure=False)
         _configure(client, s)
         client.on_connect = self._on_connect
         client.on_subscribe = self._on_subscribe
@@ -204,6 +244,13 @@ class MqttFeed(Feed):
         while not self.stopping:
             try:
                 rc = client.loop(POLL_S)
+                sock = client.socket()
+                burst = 0
+                # what the read-ahead holds, without a select() per packet (loop_read reads one packet a call)
+                while rc == mqtt.MQTT_ERR_SUCCESS and burst < BURST and isinstance(sock, _ReadAhead) \
+                        and sock.pending() and not self.stopping:
+                    rc = client.loop_read()
+                    burst += 1
             except OSError as exc:
                 rc, error = mqtt.MQTT_ERR_CONN_LOST, str(exc)
             else:
