@@ -11,7 +11,7 @@ from console.core.roles import DEFAULT_ROLE
 from console.core.session import Session
 
 from .i18n import install_language
-from .ingest import IngestPump, StallMeter
+from .ingest import IngestPump, StallMeter, freeze_startup_objects
 from .main_window import MainWindow
 
 ESCALATION_INTERVAL_MS = 5_000  # how often late tasks are looked for by the session clock
@@ -33,6 +33,7 @@ class ConsoleApp(QtCore.QObject):
         self.language = language
         install_language(app, language)
         self.windows: list[MainWindow] = [self._new_window(role)]
+        freeze_startup_objects()
         self._escalation = QtCore.QTimer(self)
         self._escalation.timeout.connect(session.escalate_overdue)
         self._escalation.start(ESCALATION_INTERVAL_MS)
@@ -46,6 +47,7 @@ class ConsoleApp(QtCore.QObject):
         """Stop the feeds and the timers that read the session (before its store closes)."""
         self._escalation.stop()
         self.pump.stop()
+        self.stall_meter.stop()
         self.feeds.stop_all()
         for window in self.windows:
             window.close()

@@ -1,11 +1,14 @@
-"""Feeding the session on the GUI thread: drain the feeds' queue a few times a second, keep staleness
-current, and measure how long the GUI thread was ever blocked.
+"""Feeding the session on the GUI thread: drain the feeds' queue, keep staleness current, and measure how long
+the GUI thread was ever blocked.
 
-One tick stores a batch in one transaction and updates the layers: the GUI thread does nothing else meanwhile,
+A tick stores one batch in one transaction and updates the layers: the GUI thread does nothing else meanwhile,
 so the batch is sized to take about TICK_BUDGET_MS, from what the last ticks cost per event (the cost varies
-several-fold with how busy the feed threads keep the GIL). What is left waits for the next tick; the feeds'
-queue is bounded (see console.core.feeds.base.MAX_QUEUED), so a feed that outpaces ingest slows down instead
-of filling the memory."""
+several-fold with the load on the machine). One batch rather than several small ones: a reading that replaces
+an earlier one of the same sensor in the same batch costs no projection write, so bigger batches are cheaper
+per event. When a tick leaves events waiting, the next one comes after BUSY_INTERVAL_MS instead of
+INGEST_INTERVAL_MS: the event loop (repaints, input, the heartbeat) runs in between, and the feed threads have
+the GIL to themselves. The feeds' queue is bounded (console.core.feeds.base.MAX_QUEUED), so a feed that
+outpaces ingest slows down instead of filling the memory."""
 from __future__ import annotations
 
 import gc
@@ -13,13 +16,23 @@ import time
 
 from PySide6 import QtCore
 
-from console.core.feeds.base import feeds_paused, gui_heartbeat
+from console.core.feeds.base import feeds_paused, gui_gone, gui_heartbeat
 from console.core.feeds.manager import FeedManager
 
-INGEST_INTERVAL_MS = 100
-TICK_BUDGET_MS = 25.0  # half the longest stall we accept (50 ms), leaving room for a repaint
-MIN_BATCH, FIRST_BATCH, MAX_BATCH = 100, 2_000, 50_000  # events per tick
+INGEST_INTERVAL_MS = 100  # the queue was empty after the last tick: check again this much later
+BUSY_INTERVAL_MS = 10  # events were left waiting: the next tick after one turn of the event loop and this pause
+TICK_BUDGET_MS = 20.0  # well under the longest stall we accept (50 ms), leaving room for a repaint
+MIN_BATCH, FIRST_BATCH, MAX_BATCH = 100, 1_000, 20_000  # events per tick
 STALENESS_INTERVAL_S = 1.0
+
+
+def freeze_startup_objects() -> None:
+    """Call once the window is built. Under a feed's load every queued event outlives a young collection, so the
+    collector makes a full pass every few seconds, holding the GIL; over the objects of start-up (modules,
+    layers, the basemap, Qt wrappers of the window) one took 70-120 ms. They live as long as the console:
+    frozen, full passes walk only what came since."""
+    gc.collect()
+    gc.freeze()
 
 
 class StallMeter(QtCore.QObject):
@@ -45,24 +58,32 @@ class StallMeter(QtCore.QObject):
         self.longest_ms = 0.0
         self._last = time.perf_counter()
 
+    def stop(self) -> None:
+        self._timer.stop()
+        gui_gone()
+
 
 class IngestPump(QtCore.QObject):
     ingested = QtCore.Signal(int)  # how many new events the last batch stored
 
     def __init__(self, feeds: FeedManager, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
-        # Under a feed's load every event outlives a young collection, so the collector makes a full pass every
-        # few seconds, holding the GIL; over the ~80k objects of start-up (modules, layers, Qt wrappers) one took
-        # 70-120 ms. They live as long as the console: frozen, full passes walk only what came since.
-        gc.collect()
-        gc.freeze()
         self.feeds = feeds
         self.total = 0
         self.batch_limit = FIRST_BATCH
         self._last_staleness = 0.0
         self._timer = QtCore.QTimer(self)
-        self._timer.timeout.connect(self.pump)
+        self._timer.setSingleShot(True)  # re-armed by every tick, after INGEST_ or BUSY_INTERVAL_MS
+        self._timer.timeout.connect(self._tick)
         self._timer.start(INGEST_INTERVAL_MS)
+        self._stopped = False
+
+    def _tick(self) -> None:
+        try:
+            self.pump()
+        finally:
+            if not self._stopped:
+                self._timer.start(BUSY_INTERVAL_MS if self.feeds.queue.qsize() else INGEST_INTERVAL_MS)
 
     def pump(self) -> None:
         start = time.perf_counter()
@@ -84,4 +105,5 @@ class IngestPump(QtCore.QObject):
         self.batch_limit = int(min(MAX_BATCH, max(MIN_BATCH, (self.batch_limit + target) / 2)))
 
     def stop(self) -> None:
+        self._stopped = True
         self._timer.stop()

@@ -15,20 +15,21 @@ from .messages import MessageError, MessageParser
 
 REJECTIONS_KEPT = 100
 RATE_WINDOW_S = 10.0
-# Events waiting on the ingest queue beyond which deliver() waits for the GUI thread to catch up (a few seconds
-# of the busiest feed, about 12 MB): the queue never grows without bound, a waiting feed thread leaves the GIL
-# to the GUI thread, and the garbage collector's full passes (which walk every queued event) stay short.
-# An MQTT broker keeps what the console has not acknowledged meanwhile.
-MAX_QUEUED = 20_000
-# Feed threads give way to the GUI thread. A thread that gives up the GIL (ingest does, in every SQLite call;
-# Qt's event loop does, between events) gets it back only when it wins a race against a thread running Python,
-# and a busy MQTT feed releases and retakes it on every socket call, so it wins nearly always: while one ran
-# flat out, ingest ticks took 4-6 times longer and repaints 2-3 times longer than their CPU time. So a feed
-# thread waits before its next message while the GUI thread stores a batch (`feeds_paused`), and sleeps a
-# moment whenever the GUI thread's heartbeat (`gui_heartbeat`, every 10 ms) is late, i.e. it wants the GIL.
+# Feed threads give way to the GUI thread, which drains their queue (console.qt.ingest).
+# * The GIL: a thread that gives it up (ingest does in every SQLite call, Qt's event loop between events) gets
+#   it back only by winning a race against a thread running Python, and a busy MQTT feed releases and retakes
+#   it on every socket call, so it wins nearly always: while one ran flat out, ingest ticks took 4-6 times and
+#   repaints 2-3 times their CPU time. So a feed waits before its next message while the GUI thread stores a
+#   batch (`feeds_paused`), and sleeps a moment whenever the GUI's heartbeat (`gui_heartbeat`, every 10 ms) is
+#   late: the GUI thread is then waiting for the GIL (or busy, and the sleep costs nothing).
+# * The queue: beyond MAX_QUEUED events (a second or two of the busiest feed, about 6 MB) a feed waits for the
+#   GUI to catch up, so the queue never grows without bound and the garbage collector's full passes, which walk
+#   every queued event (25 ms for 20,000 under load), stay short. An MQTT broker keeps what is not yet
+#   acknowledged. Only while the GUI runs: without one, whoever drains the queue may do so when a feed is done.
+MAX_QUEUED = 10_000
 PAUSE_TIMEOUT_S = 1.0  # the longest a feed waits for one batch to be stored
-GUI_LATE_S = 0.015  # a heartbeat older than this: the GUI thread is waiting for the GIL (or busy: no harm)
-GUI_GONE_S = 1.0  # older than this: no GUI any more (or a real freeze): feeds stop giving way
+GUI_LATE_S = 0.015  # a heartbeat older than this: the GUI thread wants the GIL
+GUI_GONE_S = 1.0  # older than this: no GUI (any more), or a real freeze: feeds stop giving way
 GIVE_WAY_S = 0.0005  # long enough for a waiting thread to wake up and take the GIL
 _open = threading.Event()
 _open.set()
@@ -51,12 +52,14 @@ def gui_heartbeat() -> None:
     _heartbeat = time.monotonic()
 
 
-def give_way() -> None:
-    """Called by a feed thread before each message: wait or sleep a moment when the GUI thread needs the GIL."""
-    if not _open.is_set():
-        _open.wait(PAUSE_TIMEOUT_S)
-    elif GUI_LATE_S < time.monotonic() - _heartbeat < GUI_GONE_S:
-        time.sleep(GIVE_WAY_S)
+def gui_gone() -> None:
+    """The GUI thread stopped its heartbeat (the console shut down): feeds stop giving way at once."""
+    global _heartbeat
+    _heartbeat = -GUI_GONE_S
+
+
+def _gui_age() -> float:
+    return time.monotonic() - _heartbeat
 
 
 class FeedState(StrEnum):
@@ -164,14 +167,17 @@ class Feed:
 
     def deliver(self, raw: bytes | str) -> Event | None:
         """Parse and validate one message; put its event on the queue, or record why it was rejected."""
-        give_way()
+        if not _open.is_set():
+            _open.wait(PAUSE_TIMEOUT_S)
+        elif GUI_LATE_S < _gui_age() < GUI_GONE_S:
+            time.sleep(GIVE_WAY_S)
         try:
             event = self.parser.parse(raw)
         except MessageError as exc:
             self.health.record_message(False, str(exc), raw)
             return None
         self.health.record_message(True)
-        while self.sink.qsize() >= MAX_QUEUED and not self._stop.wait(0.005):
+        while self.sink.qsize() >= MAX_QUEUED and _gui_age() < GUI_GONE_S and not self._stop.wait(0.005):
             pass  # a stopping feed still queues its last event: it may already be acknowledged
         self.sink.put(event)
         return event
