@@ -8,8 +8,12 @@
 It paints in device pixels, so symbols keep their size at every zoom. It keeps x-sorted copies of the points,
 so the points in view are a slice (plus a test on y), and restyles points in place when only their classes
 change: live feeds change attributes often, and a rebuild of 1M points takes most of a second.
+Restyles repaint the map at most every LIVE_REPAINT_MS (see LiveRepaint): under a busy feed the layers change
+after every ingest tick, many times a second, and each repaint of the whole map costs the GUI thread 10-20 ms.
 """
 from __future__ import annotations
+
+import time
 
 import numpy as np
 import pyqtgraph as pg
@@ -29,6 +33,43 @@ SCREEN_BIN_PX = 2
 TILE = 512  # pyramid cells per side of a cached image tile (fewer, bigger tiles draw a little faster)
 MAX_TILES = 64  # 1 MB each; beyond that the cache starts again
 SATURATED = 11  # from 11 points up a density cell is opaque (see density_lut)
+LIVE_REPAINT_MS = 250  # restyled points reach the screen within this; a paint for another reason shows them
+
+
+class LiveRepaint(QtCore.QObject):
+    """Repaints asked for by live changes, coalesced: the first after a quiet spell is immediate, later ones wait
+    for LIVE_REPAINT_MS after it; every item waiting repaints in the same turn of the event loop (one paint)."""
+
+    _instance: LiveRepaint | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._waiting: set[PointLayerItem] = set()
+        self._last = 0.0  # time.monotonic() * 1000 of the last flush
+        self._timer = QtCore.QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._flush)
+
+    @classmethod
+    def request(cls, item: PointLayerItem) -> None:
+        if cls._instance is None:
+            cls._instance = LiveRepaint()
+        cls._instance._request(item)
+
+    def _request(self, item: PointLayerItem) -> None:
+        self._waiting.add(item)
+        if not self._timer.isActive():
+            wait_ms = self._last + LIVE_REPAINT_MS - time.monotonic() * 1000
+            self._timer.start(int(min(max(wait_ms, 0), LIVE_REPAINT_MS)))
+
+    def _flush(self) -> None:
+        self._last = time.monotonic() * 1000
+        waiting, self._waiting = self._waiting, set()
+        for item in waiting:
+            try:
+                item.update()
+            except RuntimeError:  # its scene (and the C++ item) is gone
+                pass
 
 
 def palette(layer: PointLayer) -> np.ndarray:
@@ -75,8 +116,6 @@ class PointLayerItem(pg.GraphicsObject):
         self._bounds = QtCore.QRectF()
         layer.events.reset.connect(self._rebuild)
         layer.events.changed.connect(self._on_changed)
-        layer.events.visibility.connect(lambda visible: self.setVisible(visible))
-        self.setVisible(layer.visible)
         self._rebuild()
 
     def _rebuild(self, *_: object) -> None:
@@ -103,7 +142,7 @@ class PointLayerItem(pg.GraphicsObject):
         self._codes[at] = class_index(codes[rows], len(layer.style_classes))
         if self._pyramid is not None:
             self._drop_tiles(self._pyramid.restyle(rows, codes))
-        self.update()
+        LiveRepaint.request(self)
 
     def _drop_tiles(self, cells: np.ndarray) -> None:
         """Forget the cached tiles that show any of these finest cells, on every level."""
