@@ -1,35 +1,39 @@
 """Ingest benchmark: water-depth readings from MQTT through parsing, the store and the layers, with the main
-window open, against raw sqlite executemany of the same rows.
+window open, against a bare paho subscriber and raw sqlite executemany of the same rows.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/ingest.py [--seconds 20] [--qos 1 0]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/ingest.py [--seconds 20] [--qos 1 0] [--no-backlog]
 
-What it does, in one run, per QoS (1 = the console's setting, then 0):
+What it does, in one run, per QoS (1 = the console's setting, then 0), and per mode:
   * starts its own mosquitto on a free port (temporary folder, no persistence, no queue limits);
-  * ceiling: a bare paho subscriber process (no console) counts the messages of the same publisher:
-    what the broker and paho alone deliver on this machine, the upper bound for the console;
-  * console: a copy of a database holding the bundled demo (700 flood points, stations, trees, cameras,
-    sites), the real ConsoleApp main window shown offscreen at 1200x800 with the map visible, and one
-    MqttFeed configured through FeedManager.configure; its IngestPump drains the queue into the store
-    and the layers on the GUI thread, exactly as in the console;
-  * the publisher is a separate process (so it does not take the console's GIL): water_depth readings for
-    the demo's real sensors, round robin, unique ids, event times increasing by 1 ms, '+08:00' offsets as
-    the city sends them, as fast as the QoS allows, for --seconds;
-  * end to end = from the first publish to the pump tick that stored the last reading; checked at the
-    end: the events table holds every reading (count of flood_point.reading rows of the run) and every
-    flood point's last_reading in the layer is its sensor's newest published time;
+  * the publisher is a separate process (it does not take the console's GIL, but it does share the machine's
+    2 cores): water_depth readings for the demo's real sensors, round robin, unique ids, event times rising
+    by 1 ms, '+08:00' offsets as the city sends them, as fast as the QoS allows, for --seconds;
+  * ceiling: a bare paho subscriber process (persistent session like the console; no parsing, no store)
+    counts the same publisher's messages: what broker and paho alone deliver here, the console's upper bound;
+  * console: a copy of a database holding the bundled demo (700 flood points, 53 stations, trees, cameras,
+    sites), the real ConsoleApp main window shown offscreen at 1200x800 with the map visible, one MqttFeed
+    configured through FeedManager.configure, and the console's own IngestPump and StallMeter;
+  * live: the subscriber is there while the publisher runs; end to end = from the first publish to the pump
+    tick that stored the last reading. backlog: the subscriber leaves (its session kept), the publisher fills
+    the broker's queue, the subscriber returns and takes the backlog with the machine to itself (from its
+    return): how fast the console can ingest when it does not share the cores with the publisher;
+  * checked at the end: the events table holds every reading of the run, and every flood point's
+    last_reading in the layer is its sensor's newest published time;
   * baseline: raw sqlite3 executemany of the same events rows (id, type, event_time, received_time,
-    source, payload) into a fresh WAL database with the console's schema, in one transaction.
+    source, payload) into a fresh database made by the console's Store (WAL, same schema), one transaction.
 
-Figures: readings/s = total / (last stored - first published); steady = median of the per-second ingest
-counts, without the first 2 s and the last (partial) second; longest GUI-thread stall (the console's
-StallMeter, a 10 ms heartbeat); pump tick durations (median, p99, max); the most events waiting on the
-ingest queue. Target: >= 20,000 readings/s end to end with the longest stall < 50 ms, judged at QoS 1.
+Figures: readings/s = stored / elapsed; steady = median of the per-second counts without the first 2 s and
+the last (partial) second; the longest GUI-thread stall (StallMeter: the longest gap of a 10 ms heartbeat);
+pump tick durations (median, p99, max) and map repaint durations (median, max), the two things the GUI
+thread does under load; the most events waiting on the ingest queue. Target: >= 20,000 readings/s with the
+longest stall < 50 ms, judged at QoS 1 live.
 
 The LAST line printed is one JSON object with every figure, its target and the ratios.
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import pwd
@@ -53,7 +57,8 @@ RATE_TARGET = 20_000.0  # readings per second, end to end
 STALL_TARGET_MS = 50.0
 WIDTH, HEIGHT = 1200, 800
 WARMUP_S = 2  # per-second counts left out of the steady median
-IDLE_S = 5.0  # nothing more arrived for this long after the publisher finished: the run is over
+IDLE_S = 15.0  # nothing more stored for this long after the publisher finished: the console run is over
+SUBSCRIBER_IDLE_S = 5.0  # the same for the bare subscriber (no reconnect back-off to sit out)
 PUBLISH_WINDOW = 5_000  # messages the publisher may have unacknowledged (QoS 1) or unwritten (QoS 0)
 BEIJING = timezone(timedelta(hours=8))
 MOSQUITTO = next((p for p in (shutil.which("mosquitto"), "/usr/sbin/mosquitto") if p and os.access(p, os.X_OK)),
@@ -93,7 +98,8 @@ class Broker:
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     self.stop()
-                    raise SystemExit(f"mosquitto did not start:\n{self.log.read_text(errors='replace')[-2000:]}") from None
+                    log = self.log.read_text(errors="replace")[-2000:]
+                    raise SystemExit(f"mosquitto did not start:\n{log}") from None
                 time.sleep(0.02)
 
     def stop(self) -> None:
@@ -152,7 +158,7 @@ def publisher(port: int, qos: int, seconds: float, prefix: str, sensors_file: st
 
 def bare_subscriber(port: int, qos: int, client_id: str, times_file: str) -> None:
     """Count messages as a plain paho client (persistent session, like the console; no parsing, no store).
-    Prints 'ready' once subscribed; exits IDLE_S after the last message; writes the arrival times."""
+    Prints 'ready' once subscribed; exits SUBSCRIBER_IDLE_S after the last message; writes the arrival times."""
     import paho.mqtt.client as mqtt
 
     times = array("d")
@@ -167,7 +173,7 @@ def bare_subscriber(port: int, qos: int, client_id: str, times_file: str) -> Non
     print("ready", flush=True)
     quiet_since = time.monotonic()
     seen = 0
-    while time.monotonic() - quiet_since < (IDLE_S if times else 120):
+    while time.monotonic() - quiet_since < (SUBSCRIBER_IDLE_S if times else 120):
         client.loop(0.1)
         if len(times) != seen:
             seen, quiet_since = len(times), time.monotonic()
@@ -252,19 +258,48 @@ def run_console(app, demo_db: Path, broker: Broker, qos: int, seconds: float, fo
     from console.core.timefmt import normalize_time
     from console.qt.app import ConsoleApp
     from console.qt.ingest import IngestPump
+    from console.qt.map_canvas import MapCanvas
 
     class TimedPump(IngestPump):
-        """The console's pump, also recording when each tick ran, how long it took and what it stored."""
+        """The console's pump, also recording when each tick ran, how long it took and how many of the run's
+        readings it stored (`readings`; the session also stores what follows from them: alerts, incidents)."""
 
         def __init__(self, *args) -> None:
             super().__init__(*args)
-            self.ticks: list[tuple[float, float, int]] = []  # (end, milliseconds, new events)
+            self.ticks: list[tuple[float, float, int]] = []  # (end, milliseconds, new readings)
+            self.readings = 0
+            self.feeds.session.ingested.connect(self._count)
+
+        def _count(self, events) -> None:
+            self.readings += sum(e.type == ev.FLOOD_READING and e.id.startswith(prefix) for e in events)
 
         def pump(self) -> None:
-            before, start = self.total, time.perf_counter()
+            before, start = self.readings, time.perf_counter()
             super().pump()
             end = time.perf_counter()
-            self.ticks.append((time.monotonic(), (end - start) * 1000, self.total - before))
+            self.ticks.append((time.monotonic(), (end - start) * 1000, self.readings - before))
+
+    # How long each repaint of the map takes (the other thing the GUI thread does under load), timed by
+    # wrapping the canvas class's paintEvent for this run.
+    paints: list[float] = []
+    original_paint = MapCanvas.paintEvent
+
+    def timed_paint(canvas, event) -> None:
+        start = time.perf_counter()
+        original_paint(canvas, event)
+        paints.append((time.perf_counter() - start) * 1000)
+    MapCanvas.paintEvent = timed_paint
+
+    # How long each garbage collection takes (whichever thread runs it holds the GIL): generation, ms.
+    collections: list[tuple[int, float]] = []
+    gc_start = [0.0]
+
+    def gc_timer(phase: str, info: dict) -> None:
+        if phase == "start":
+            gc_start[0] = time.perf_counter()
+        else:
+            collections.append((info["generation"], (time.perf_counter() - gc_start[0]) * 1000))
+    gc.callbacks.append(gc_timer)
 
     mode = "backlog" if backlog else "live"
     db = folder / f"console-{mode}-q{qos}.db"
@@ -284,10 +319,11 @@ def run_console(app, demo_db: Path, broker: Broker, qos: int, seconds: float, fo
     feed_config = FeedConfig("bench", "mqtt", options={"host": "127.0.0.1", "port": broker.port, "qos": qos,
                                                        "client_id": f"{prefix}console"})
 
-    def start_feed():
+    def start_feed(wait: bool = True):
         console.feeds.configure([feed_config])
         feed = console.feeds.feeds[0]
-        until(app, lambda: feed.health.snapshot().state == FeedState.CONNECTED, 30, "the feed did not connect")
+        if wait:
+            until(app, lambda: feed.health.snapshot().state == FeedState.CONNECTED, 30, "the feed did not connect")
         return feed
 
     try:
@@ -302,26 +338,33 @@ def run_console(app, demo_db: Path, broker: Broker, qos: int, seconds: float, fo
             console.feeds.stop_all()  # a clean goodbye: the broker keeps the session and queues for it
             published = finish_publisher(start_publisher(broker.port, qos, seconds, prefix, sensors_file, base))
             pump.ticks.clear()
+            paints.clear()
+            collections.clear()
             console.stall_meter.reset()
             start = time.monotonic()
-            feed = start_feed()
+            feed = start_feed(wait=False)  # at QoS 0 the SUBACK comes after the whole backlog
         else:
             pump.ticks.clear()
+            paints.clear()
+            collections.clear()
             console.stall_meter.reset()
             process = start_publisher(broker.port, qos, seconds, prefix, sensors_file, base)
             until(app, lambda: process.poll() is not None, seconds + 60, "the publisher did not finish")
             published = finish_publisher(process)
             start = published["first"]
-        quiet = [time.monotonic(), pump.total]
+        quiet = [time.monotonic(), pump.readings]
 
         def finished() -> bool:
-            if pump.total != quiet[1]:
-                quiet[:] = [time.monotonic(), pump.total]
-            return pump.total >= published["published"] or time.monotonic() - quiet[0] > IDLE_S
+            if pump.readings != quiet[1]:
+                quiet[:] = [time.monotonic(), pump.readings]
+            return pump.readings >= published["published"] or time.monotonic() - quiet[0] > IDLE_S
         until(app, finished, 600, "ingest did not finish")
         stall_ms = console.stall_meter.longest_ms
+        paint_ms = list(paints)
+        gc_ms = list(collections)
         sampler.stop()
         health = feed.health.snapshot()
+        reconnects = sum(state == FeedState.RECONNECTING for _, state, _ in feed.history)
         console.feeds.stop_all()
 
         busy = [t for t in pump.ticks if t[2]]
@@ -342,18 +385,24 @@ def run_console(app, demo_db: Path, broker: Broker, qos: int, seconds: float, fo
                                   "WHERE id LIKE ? ORDER BY seq", (prefix + "%",)).fetchall()
         result = {
             "published": n_sent, "publish_rate": n_sent / (published["last"] - published["first"]),
-            "accepted": health.accepted, "rejected": health.rejected, "stored": stored,
+            "accepted": health.accepted, "rejected": health.rejected, "stored": stored, "reconnects": reconnects,
             "points_up_to_date": int(up_to_date), "points": len(sensors),
-            "rate": pump.total / (end - start), "elapsed_s": end - start,
+            "rate": pump.readings / (end - start), "elapsed_s": end - start,
             "lag_s": end - published["last"] if not backlog else float("nan"),
             "steady": steady(per_second([t[0] for t in pump.ticks], [t[2] for t in pump.ticks], start)),
             "stall_ms": stall_ms, "tick_median_ms": percentile(ms, 0.5), "tick_p99_ms": percentile(ms, 0.99),
             "tick_max_ms": max(ms, default=0.0), "ticks": len(ms), "max_queue": max_queue[0],
+            "paint_median_ms": percentile(paint_ms, 0.5), "paint_max_ms": max(paint_ms, default=0.0),
+            "paints": len(paint_ms), "gc_max_ms": max((ms for _, ms in gc_ms), default=0.0),
+            "gc_full": sum(generation == 2 for generation, _ in gc_ms),
+            "gc_full_max_ms": max((ms for generation, ms in gc_ms if generation == 2), default=0.0),
             "canvas": f"{canvas_size[0]}x{canvas_size[1]}", "map_visible": window.canvas.isVisible()}
         return result, rows
     finally:
         console.shutdown()
         store.close()
+        MapCanvas.paintEvent = original_paint
+        gc.callbacks.remove(gc_timer)
 
 
 def run_baseline(rows: list[tuple], folder: Path, name: str) -> dict:
@@ -371,6 +420,45 @@ def run_baseline(rows: list[tuple], folder: Path, name: str) -> dict:
     elapsed = time.perf_counter() - start
     store.close()
     return {"rows": len(rows), "rate": len(rows) / elapsed if elapsed else 0.0}
+
+
+class StallStacks:
+    """Diagnostics (--stall-stacks): a thread that, every 10 ms, looks at the GUI heartbeat (the StallMeter's)
+    and, when it is over 100 ms late, records what the main thread is running (its innermost frames)."""
+
+    def __init__(self, late_s: float = 0.1, depth: int = 14) -> None:
+        import threading
+        from collections import Counter
+
+        self.late_s, self.depth = late_s, depth
+        self.counts: Counter[str] = Counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="stall-stacks", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import threading
+        import traceback
+
+        from console.core.feeds import base
+
+        main = threading.main_thread().ident
+        while not self._stop.wait(0.01):
+            if self.late_s < time.monotonic() - base._heartbeat < 10:
+                frame = sys._current_frames().get(main)
+                if frame is not None:
+                    stack = traceback.extract_stack(frame)[-self.depth:]
+                    self.counts[" < ".join(f"{Path(f.filename).name}:{f.name}:{f.lineno}"
+                                           for f in reversed(stack))] += 1
+
+    def report(self, top: int = 12) -> None:
+        self._stop.set()
+        self._thread.join()
+        total = sum(self.counts.values())
+        print(f"GUI thread while stalled over {self.late_s * 1000:.0f} ms: {total} samples of 10 ms, top stacks "
+              "(innermost first):")
+        for stack, n in self.counts.most_common(top):
+            print(f"  {n:5d}  {stack}")
 
 
 def until(app, condition, timeout_s: float, what: str) -> None:
@@ -416,6 +504,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="how long the publisher publishes, per run")
     parser.add_argument("--qos", type=int, nargs="+", default=[1, 0], choices=(0, 1))
     parser.add_argument("--no-backlog", action="store_true", help="only the live runs")
+    parser.add_argument("--stall-stacks", action="store_true",
+                        help="print what the GUI thread was running while it was stalled for over 100 ms")
     # the child processes
     parser.add_argument("--role", choices=("publish", "subscribe"), help=argparse.SUPPRESS)
     for option in ("--port", "--prefix", "--sensors", "--base", "--times"):
@@ -451,8 +541,11 @@ def main(argv: list[str] | None = None) -> int:
         for qos in args.qos:
             for mode in modes:
                 ceiling = run_ceiling(broker, qos, args.seconds, folder, sensors_file, mode == "backlog")
+                stacks = StallStacks() if args.stall_stacks else None
                 console, rows = run_console(app, demo_db, broker, qos, args.seconds, folder, sensors, sensors_file,
                                             mode == "backlog")
+                if stacks is not None:
+                    stacks.report()
                 results[qos, mode] = (ceiling, console)
                 print(f"QoS {qos} {mode}: ceiling {ceiling['rate']:,.0f}/s, console {console['stored']:,} of "
                       f"{console['published']:,} at {console['rate']:,.0f}/s, stall {console['stall_ms']:.0f} ms",
@@ -472,16 +565,17 @@ def main(argv: list[str] | None = None) -> int:
           "from its return. Target >= "
           f"{RATE_TARGET:,.0f}/s with the longest GUI stall < {STALL_TARGET_MS:g} ms, judged at QoS 1 live.")
     header = (f"{'QoS':>3s} {'run':8s} {'path':31s} {'sent':>9s} {'arrived':>9s} {'per s':>8s} {'steady/s':>9s} "
-              f"{'stall ms':>9s} {'tick p50/p99/max ms':>20s} {'max queue':>9s}")
+              f"{'stall ms':>9s} {'tick p50/p99/max ms':>20s} {'paint p50/max':>13s} {'max queue':>9s}")
     print(header)
     print("-" * len(header))
     for (qos, mode), (ceiling, console) in results.items():
         ticks = f"{console['tick_median_ms']:.1f}/{console['tick_p99_ms']:.1f}/{console['tick_max_ms']:.1f}"
+        paint = f"{console['paint_median_ms']:.1f}/{console['paint_max_ms']:.1f}"
         print(f"{qos:3d} {mode:8s} {'ceiling: bare paho subscriber':31s} {ceiling['published']:9,d} "
               f"{ceiling['received']:9,d} {ceiling['rate']:8,.0f} {ceiling['steady']:9,.0f}")
         print(f"{qos:3d} {mode:8s} {'console: parse, store, layers':31s} {console['published']:9,d} "
               f"{console['stored']:9,d} {console['rate']:8,.0f} {console['steady']:9,.0f} {console['stall_ms']:9.1f} "
-              f"{ticks:>20s} {console['max_queue']:9,d}")
+              f"{ticks:>20s} {paint:>13s} {console['max_queue']:9,d}")
         key = f"qos{qos}_{mode}"
         figures.update({
             f"{key}_readings_per_s": round(console["rate"]), f"{key}_steady_per_s": round(console["steady"]),
@@ -491,8 +585,13 @@ def main(argv: list[str] | None = None) -> int:
             f"{key}_tick_median_ms": round(console["tick_median_ms"], 1),
             f"{key}_tick_p99_ms": round(console["tick_p99_ms"], 1),
             f"{key}_tick_max_ms": round(console["tick_max_ms"], 1),
+            f"{key}_paint_median_ms": round(console["paint_median_ms"], 1),
+            f"{key}_paint_max_ms": round(console["paint_max_ms"], 1),
+            f"{key}_gc_max_ms": round(console["gc_max_ms"], 1), f"{key}_gc_full": console["gc_full"],
+            f"{key}_gc_full_max_ms": round(console["gc_full_max_ms"], 1),
             f"{key}_max_queue": console["max_queue"], f"{key}_published": console["published"],
             f"{key}_stored": console["stored"], f"{key}_rejected": console["rejected"],
+            f"{key}_reconnects": console["reconnects"],
             f"{key}_points_up_to_date": console["points_up_to_date"],
             f"{key}_publish_per_s": round(console["publish_rate"]),
             f"{key}_ceiling_per_s": round(ceiling["rate"]), f"{key}_ceiling_steady_per_s": round(ceiling["steady"]),
@@ -510,7 +609,10 @@ def main(argv: list[str] | None = None) -> int:
     for (qos, mode), (_, console) in results.items():
         print(f"QoS {qos} {mode}: publisher sent {console['publish_rate']:,.0f}/s; "
               + (f"lag after the last publish {console['lag_s']:.1f} s; " if mode == "live" else "")
-              + f"rejected {console['rejected']}; flood points showing their newest reading "
+              + f"rejected {console['rejected']}; feed reconnects {console['reconnects']}; "
+              f"paints {console['paints']}; longest garbage collection {console['gc_max_ms']:.1f} ms "
+              f"({console['gc_full']} full, longest {console['gc_full_max_ms']:.1f} ms); "
+              f"flood points showing their newest reading "
               f"{console['points_up_to_date']}/{console['points']}; map {console['canvas']} "
               f"visible={console['map_visible']}")
     if (1, "live") in results:
