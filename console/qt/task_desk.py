@@ -103,7 +103,7 @@ class TaskDesk(QtWidgets.QWidget):
         self.tabs.addTab(self.alert_view, self.tr("Alerts"))
         self.tabs.addTab(self.incident_view, self.tr("Incidents"))
         self.details = QtWidgets.QTextBrowser()
-        self.details.setMaximumHeight(150)
+        self.details.setMinimumWidth(280)
         self.details.setOpenLinks(False)
 
         self.buttons: dict[str, QtWidgets.QPushButton] = {}
@@ -127,9 +127,14 @@ class TaskDesk(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
-        layout.addWidget(self.tabs, 1)
+        # the list takes the height; the chosen incident's story reads beside it
+        split = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
+        split.addWidget(self.tabs)
+        split.addWidget(self.details)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout.addWidget(split, 1)
         layout.addLayout(bar)
-        layout.addWidget(self.details)
 
         self.status = QtWidgets.QLabel()  # the last action's outcome or error
         self.status.setWordWrap(True)
