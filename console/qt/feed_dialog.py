@@ -7,8 +7,15 @@ from typing import Any
 
 from PySide6 import QtCore, QtWidgets
 
-from console.core.feeds.config import (FEED_TYPES, OPTIONS, REQUIRED, FeedConfig, FeedConfigError, check_feed,
-                                       save_feed_config)
+from console.core.feeds.config import (
+    FEED_TYPES,
+    OPTIONS,
+    REQUIRED,
+    FeedConfig,
+    FeedConfigError,
+    check_feed,
+    save_feed_config,
+)
 
 
 def option_value(text: str) -> Any:
