@@ -103,6 +103,11 @@ def _info(store) -> int:
     print(f"{store.path}: schema {store.schema_version}, {store.event_count():,} events")
     for kind in LAYER_BY_KIND:
         print(f"  {kind}: {len(store.rows(kind)):,}")
+    conn = store.conn
+    for table, state in (("alerts", "state = 'active'"), ("incidents", "state = 'open'"),
+                         ("tasks", "state NOT IN ('done', 'declined', 'cancelled')")):
+        total, live = conn.execute(f"SELECT count(*), count(*) FILTER (WHERE {state}) FROM {table}").fetchone()
+        print(f"  {table}: {total:,} ({live:,} {'active' if table == 'alerts' else 'open'})")
     return 0
 
 

@@ -25,6 +25,7 @@ def test_import_info_and_rebuild(tmp_path):
     assert "trees.csv, line 3: 'grade' is 'purple'" in result.stdout
     info = run("--db", str(db), "info")
     assert f"schema {SCHEMA_VERSION}, 1 events" in info.stdout and "trees: 1" in info.stdout
+    assert "alerts: 0 (0 active)" in info.stdout and "tasks: 0 (0 open)" in info.stdout
     rebuilt = run("--db", str(db), "rebuild")
     assert rebuilt.returncode == 0 and "rebuilt the projections from 1 events" in rebuilt.stdout
 
