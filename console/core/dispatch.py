@@ -151,9 +151,9 @@ class Dispatcher:
     def _late_arrival(self, event: Event) -> list[Event]:
         """A crew that reports on scene after its deadline was late, even if no check ran in between."""
         task = self.tasks.get(event.payload["task_id"])
-        if (task is None or event.payload["state"] not in inc.ARRIVED or not task.due or task.overdue
-                or task.due >= event.event_time):
-            return []
+        if (task is None or event.payload["state"] not in inc.ARRIVED or task.state in inc.ARRIVED
+                or not task.due or task.overdue or task.due >= event.event_time):
+            return []  # not an arrival, or one in time (a crew on scene in time may finish any time later)
         late = inc.task_overdue(event.payload["task_id"], task.due)
         self.observe(late)
         return [late]

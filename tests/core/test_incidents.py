@@ -310,6 +310,16 @@ def test_a_task_on_scene_after_its_deadline_was_late(session):
     assert session.task(task_id)["overdue"] == 1
 
 
+def test_a_crew_on_scene_in_time_is_not_late_however_long_the_work_takes(session):
+    session.ingest([depth(FP, 20.0, "2021-07-25T10:00")])
+    task_id = tasks_of(session, only_incident(session, FP)["id"])[("water_affairs", "drain")]["id"]
+    at(session, "2021-07-25T10:20")
+    session.set_task_state(task_id, "on_scene", "crew 7")
+    at(session, "2021-07-25T12:00")  # done long after the deadline: the deadline was for getting there
+    session.set_task_state(task_id, "done", "crew 7")
+    assert logged(session.store, ev.TASK_OVERDUE) == [] and session.task(task_id)["overdue"] == 0
+
+
 def test_tree_tasks_wait_for_the_duty_officer_and_get_a_deadline_when_dispatched(tree_session):
     session = tree_session
     new = session.ingest([gust(18.0, "2021-07-25T10:00")])  # force 8
