@@ -54,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--start", help="scenario time to start at, ISO-8601 with offset "
                                           "(default 2021-07-23T06:00+08:00)")
     simulate.add_argument("--end", help="scenario time to stop at (default 2021-07-27T00:00+08:00)")
+    review = commands.add_parser("review", help="the after-action review of a console database (read-only): "
+                                 "shown in a window, or exported with --html / --pdf")
+    review.add_argument("file", type=Path, nargs="?", help="a console database (default: --db, or yours)")
+    review.add_argument("--html", type=Path, help="write the review as one self-contained HTML file")
+    review.add_argument("--pdf", type=Path, help="write the review as PDF")
     commands.add_parser("rebuild", help="rebuild the current-state tables from the event log")
     commands.add_parser("info", help="print what the database holds")
     return parser
@@ -66,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         return _publish_scenario(args)  # needs no database
     from .core.store import Store, StoreError  # after parsing, so --help stays fast
 
+    if args.command == "review":
+        return _review(args)
     try:
         store = Store(args.db or default_db_path())
     except StoreError as exc:
@@ -82,6 +89,34 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "info":
         return _info(store)
     return _gui(store, args, started)
+
+
+def _review(args) -> int:
+    from .core.store import Store, StoreError
+
+    path = args.file or args.db or default_db_path()
+    try:
+        store = Store(path, read_only=True)
+    except (StoreError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    from PySide6 import QtCore
+
+    from .qt.app import qt_application
+    from .qt.i18n import install_language
+    from .qt.review import ReviewWindow
+
+    app = qt_application()
+    install_language(app, args.lang or str(QtCore.QSettings().value("language", "zh_CN")))
+    window = ReviewWindow(store)
+    for target, export in ((args.html, window.export_html), (args.pdf, window.export_pdf)):
+        if target:
+            export(target)
+            print(f"wrote {target}")
+    if args.html or args.pdf:
+        return 0
+    window.show()
+    return app.exec()
 
 
 def _import(store, args) -> int:

@@ -21,6 +21,7 @@ from .identify_panel import IdentifyPanel
 from .import_dialog import ImportDialog
 from .layer_panel import ORDER, LayerPanel
 from .map_canvas import MapCanvas
+from .review import ReviewWindow
 from .task_desk import TaskDesk
 
 SEARCH_LIMIT = 50
@@ -135,6 +136,7 @@ class MainWindow(QtWidgets.QMainWindow):
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         file_menu.addAction(self.tr("&Import data…"), lambda: ImportDialog(self.session, self).open(),
                             QtGui.QKeySequence("Ctrl+I"))
+        file_menu.addAction(self.tr("After-action &review…"), self.open_review)
         file_menu.addAction(self.tr("&Quit"), self.close, QtGui.QKeySequence.StandardKey.Quit)
         feeds_menu = self.menuBar().addMenu(self.tr("F&eeds"))
         feeds_menu.addAction(self.tr("&Configure feeds…"), self.configure_feeds)
@@ -235,6 +237,12 @@ class MainWindow(QtWidgets.QMainWindow):
             box.open()  # not exec(): the console keeps running while the message is shown
         self.feed_panel.refresh()
         self.refresh_status()
+
+    def open_review(self) -> ReviewWindow:
+        """The after-action review of this console's database so far (it only reads)."""
+        window = ReviewWindow(self.session.store, self)
+        window.show()
+        return window
 
     def _show_feeds(self) -> None:
         self.feeds_dock.show()

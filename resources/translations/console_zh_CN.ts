@@ -52,27 +52,27 @@
 <context>
     <name>CityStateDialog</name>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="437" />
+        <location filename="../../console/qt/task_desk.py" line="442" />
         <source>Signals and response level</source>
         <translation>预警信号与响应等级</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="440" />
+        <location filename="../../console/qt/task_desk.py" line="445" />
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="442" />
+        <location filename="../../console/qt/task_desk.py" line="447" />
         <source>Typhoon signal</source>
         <translation>台风预警信号</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="443" />
+        <location filename="../../console/qt/task_desk.py" line="448" />
         <source>Rainstorm signal</source>
         <translation>暴雨预警信号</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="444" />
+        <location filename="../../console/qt/task_desk.py" line="449" />
         <source>Response level</source>
         <translation>响应等级</translation>
     </message>
@@ -291,207 +291,212 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/qt/main_window.py" line="48" />
+        <location filename="../../console/qt/main_window.py" line="49" />
         <source>Emergency Command Console — Shanghai</source>
         <translation>应急指挥控制台 — 上海</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="58" />
+        <location filename="../../console/qt/main_window.py" line="59" />
         <source>Drawn when zoomed in to street scale</source>
         <translation>放大到街道尺度时显示</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="67" />
+        <location filename="../../console/qt/main_window.py" line="68" />
         <source>Layers and legend</source>
         <translation>图层与图例</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="70" />
+        <location filename="../../console/qt/main_window.py" line="71" />
         <source>Attributes</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="73" />
+        <location filename="../../console/qt/main_window.py" line="74" />
         <source>Feed health</source>
         <translation>数据源状态</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="78" />
+        <location filename="../../console/qt/main_window.py" line="79" />
         <source>Tasks and alerts</source>
         <translation>任务与预警</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="82" />
+        <location filename="../../console/qt/main_window.py" line="83" />
         <source>Nearest cameras</source>
         <translation>附近摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="85" />
+        <location filename="../../console/qt/main_window.py" line="86" />
         <source>Sensor readings</source>
         <translation>传感器读数</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="88" />
+        <location filename="../../console/qt/main_window.py" line="89" />
         <source>City vital signs</source>
         <translation>城市体征</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="112" />
+        <location filename="../../console/qt/main_window.py" line="113" />
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="114" />
+        <location filename="../../console/qt/main_window.py" line="115" />
         <source>Whole city</source>
         <translation>全市</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="116" />
+        <location filename="../../console/qt/main_window.py" line="117" />
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="117" />
+        <location filename="../../console/qt/main_window.py" line="118" />
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="120" />
+        <location filename="../../console/qt/main_window.py" line="121" />
         <source>Zoom to district…</source>
         <translation>缩放到区…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="127" />
+        <location filename="../../console/qt/main_window.py" line="128" />
         <source>Search by name or ID (Enter)</source>
         <translation>按名称或编号搜索（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="135" />
+        <location filename="../../console/qt/main_window.py" line="136" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="136" />
+        <location filename="../../console/qt/main_window.py" line="137" />
         <source>&amp;Import data…</source>
         <translation>导入数据(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="138" />
+        <location filename="../../console/qt/main_window.py" line="139" />
+        <source>After-action &amp;review…</source>
+        <translation>复盘报告(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="140" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="139" />
+        <location filename="../../console/qt/main_window.py" line="141" />
         <source>F&amp;eeds</source>
         <translation>数据源(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="140" />
+        <location filename="../../console/qt/main_window.py" line="142" />
         <source>&amp;Configure feeds…</source>
         <translation>配置数据源(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="141" />
+        <location filename="../../console/qt/main_window.py" line="143" />
         <source>Feed &amp;health</source>
         <translation>数据源状态(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="142" />
+        <location filename="../../console/qt/main_window.py" line="144" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="151" />
+        <location filename="../../console/qt/main_window.py" line="153" />
         <source>&amp;Role</source>
         <translation>角色(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="159" />
+        <location filename="../../console/qt/main_window.py" line="161" />
         <source>Open another view</source>
         <translation>打开另一个视图</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="162" />
+        <location filename="../../console/qt/main_window.py" line="164" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="172" />
+        <location filename="../../console/qt/main_window.py" line="174" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="173" />
+        <location filename="../../console/qt/main_window.py" line="175" />
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="199" />
+        <location filename="../../console/qt/main_window.py" line="201" />
         <source>Typhoon</source>
         <translation>台风</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="199" />
+        <location filename="../../console/qt/main_window.py" line="201" />
         <source>Rainstorm</source>
         <translation>暴雨</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="206" />
+        <location filename="../../console/qt/main_window.py" line="208" />
         <source>Response level %1</source>
         <translation>%1 级响应</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="210" />
+        <location filename="../../console/qt/main_window.py" line="212" />
         <source>No live feeds</source>
         <translation>无实时数据源</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="212" />
+        <location filename="../../console/qt/main_window.py" line="214" />
         <source>%1 feed(s) need attention</source>
         <translation>%1 个数据源异常</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="215" />
+        <location filename="../../console/qt/main_window.py" line="217" />
         <source>All feeds healthy</source>
         <translation>数据源全部正常</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="221" />
+        <location filename="../../console/qt/main_window.py" line="223" />
         <source>Scenario time</source>
         <translation>推演时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="221" />
+        <location filename="../../console/qt/main_window.py" line="223" />
         <source>Beijing time</source>
         <translation>北京时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="233" />
+        <location filename="../../console/qt/main_window.py" line="235" />
         <source>Some feeds did not start</source>
         <translation>部分数据源未能启动</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="245" />
+        <location filename="../../console/qt/main_window.py" line="253" />
         <source>Lon %1, Lat %2</source>
         <translation>经度 %1，纬度 %2</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="248" />
+        <location filename="../../console/qt/main_window.py" line="256" />
         <source>Scale 1:%1</source>
         <translation>比例尺 1:%1</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="275" />
+        <location filename="../../console/qt/main_window.py" line="283" />
         <source>Nothing found for “%1”</source>
         <translation>未找到“%1”</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="306" />
+        <location filename="../../console/qt/main_window.py" line="314" />
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="307" />
+        <location filename="../../console/qt/main_window.py" line="315" />
         <source>Emergency Command Console
 One live picture of the city for typhoons and rainstorms.</source>
         <translation>应急指挥控制台
@@ -501,24 +506,355 @@ One live picture of the city for typhoons and rainstorms.</source>
 <context>
     <name>NewTaskDialog</name>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="408" />
+        <location filename="../../console/qt/task_desk.py" line="413" />
         <source>Add a task</source>
         <translation>添加任务</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="416" />
+        <location filename="../../console/qt/task_desk.py" line="421" />
         <source>Dispatch now</source>
         <translation>立即派遣</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="423" />
+        <location filename="../../console/qt/task_desk.py" line="428" />
         <source>Agency</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="424" />
+        <location filename="../../console/qt/task_desk.py" line="429" />
         <source>Task</source>
         <translation>任务</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewWindow</name>
+    <message>
+        <location filename="../../console/qt/review.py" line="277" />
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="280" />
+        <source>Export HTML…</source>
+        <translation>导出 HTML…</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="281" />
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="282" />
+        <source>After-action review: %1</source>
+        <translation>复盘报告：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="292" />
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="294" />
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="311" />
+        <source>Places marked by hand</source>
+        <translation>人工标注地点</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="314" />
+        <source>Typhoon signal</source>
+        <translation>台风预警</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="314" />
+        <source>Rainstorm signal</source>
+        <translation>暴雨预警</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="315" />
+        <source>Response level</source>
+        <translation>响应等级</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="321" />
+        <source>After-action review</source>
+        <translation>复盘报告</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="341" />
+        <source>The database holds no events yet.</source>
+        <translation>数据库中尚无事件。</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="343" />
+        <source>%1 to %2 (Beijing time), %3</source>
+        <translation>%1 至 %2（北京时间），共 %3</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="345" />
+        <source>Database: %1</source>
+        <translation>数据库：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="346" />
+        <source>%1 events, %2 alerts, %3 incidents (%4 finished), %5 tasks (%6 done, %7 overdue, %8 declined).</source>
+        <translation>事件 %1 条，预警 %2 条，事件单 %3 件（已办结 %4 件），任务 %5 项（完成 %6 项，超时 %7 项，拒绝 %8 项）。</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="352" />
+        <source>Times are Beijing time. A task is overdue when its crew was not on scene by its deadline.</source>
+        <translation>时间均为北京时间。任务在时限内未到场即为超时。</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="358" />
+        <source>Incidents opened per hour</source>
+        <translation>每小时新增事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="365" />
+        <source>Signal or level</source>
+        <translation>信号或等级</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="365" />
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="365" />
+        <source>From</source>
+        <translation>起</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="365" />
+        <source>To</source>
+        <translation>止</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="366" />
+        <source>Duration</source>
+        <translation>持续</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="367" />
+        <source>Timeline</source>
+        <translation>时间线</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="384" />
+        <source>Where the incidents were</source>
+        <translation>事件分布</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="394" />
+        <location filename="../../console/qt/review.py" line="400" />
+        <source>Agencies</source>
+        <translation>各部门</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="394" />
+        <source>No tasks.</source>
+        <translation>无任务。</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="395" />
+        <location filename="../../console/qt/review.py" line="451" />
+        <location filename="../../console/qt/review.py" line="463" />
+        <source>Agency</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="395" />
+        <source>Tasks</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="395" />
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="396" />
+        <location filename="../../console/qt/review.py" line="432" />
+        <source>Dispatch to on scene</source>
+        <translation>派遣至到场</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="397" />
+        <location filename="../../console/qt/review.py" line="433" />
+        <source>On scene to done</source>
+        <translation>到场至完成</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="398" />
+        <source>Overdue</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="398" />
+        <source>Declined</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="399" />
+        <source>median</source>
+        <translation>中位数</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="399" />
+        <source>90th percentile</source>
+        <translation>90 分位</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="415" />
+        <source>unfinished</source>
+        <translation>未办结</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="425" />
+        <source>overdue</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="431" />
+        <source>Incident</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="431" />
+        <source>Severity or task state</source>
+        <translation>严重程度或任务状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="431" />
+        <source>Opened / dispatched</source>
+        <translation>发生 / 派遣</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="432" />
+        <source>Reading to alert</source>
+        <translation>读数至预警</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="432" />
+        <source>Alert to dispatch</source>
+        <translation>预警至派遣</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="433" />
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="434" />
+        <source>The %1 slowest incidents</source>
+        <translation>处置最慢的 %1 件事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="435" />
+        <source>From the first reading (or the opening) to done; an unfinished incident counts to the end of the period. Below each incident, the same steps for each agency's task.</source>
+        <translation>自首个读数（或立案）至完成；未办结的事件计至时段结束。每件事件下列出各部门任务的相同环节。</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="437" />
+        <source>No incidents.</source>
+        <translation>无事件。</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="443" />
+        <source>… and %1 more.</source>
+        <translation>……另有 %1 条。</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="451" />
+        <location filename="../../console/qt/review.py" line="463" />
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="451" />
+        <location filename="../../console/qt/review.py" line="463" />
+        <source>Object</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="451" />
+        <source>Dispatched</source>
+        <translation>派遣</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="451" />
+        <source>Deadline</source>
+        <translation>到场时限</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="452" />
+        <source>On scene</source>
+        <translation>到场</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="452" />
+        <source>Late by</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="452" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="453" />
+        <source>Overdue tasks (%1)</source>
+        <translation>超时任务（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="455" />
+        <location filename="../../console/qt/review.py" line="467" />
+        <source>None.</source>
+        <translation>无。</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="463" />
+        <source>Declined at</source>
+        <translation>拒绝时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="463" />
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="464" />
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="465" />
+        <source>Declined tasks (%1)</source>
+        <translation>被拒绝的任务（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="526" />
+        <source>Export the review as HTML</source>
+        <translation>导出复盘报告为 HTML</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="526" />
+        <source>HTML files (*.html)</source>
+        <translation>HTML 文件 (*.html)</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="531" />
+        <source>Export the review as PDF</source>
+        <translation>导出复盘报告为 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/review.py" line="531" />
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
     </message>
 </context>
 <context>
@@ -774,47 +1110,47 @@ One live picture of the city for typhoons and rainstorms.</source>
         <translation>拒绝…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="223" />
+        <location filename="../../console/qt/task_desk.py" line="228" />
         <source>%1: %2 open tasks, %3 waiting, %4 overdue · %5 active alerts</source>
         <translation>%1：未完成任务 %2 个，待处理 %3 个，超时 %4 个 · 生效预警 %5 条</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="235" />
+        <location filename="../../console/qt/task_desk.py" line="240" />
         <source>%1 · OVERDUE</source>
         <translation>%1 · 超时</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="253" />
+        <location filename="../../console/qt/task_desk.py" line="258" />
         <source>Place</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="323" />
+        <location filename="../../console/qt/task_desk.py" line="328" />
         <source>Select a task, an alert or an incident.</source>
         <translation>请选择一个任务、预警或事件。</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="328" />
+        <location filename="../../console/qt/task_desk.py" line="333" />
         <source>opened %1</source>
         <translation>立案 %1</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="341" />
+        <location filename="../../console/qt/task_desk.py" line="346" />
         <source>Nearby: %1</source>
         <translation>附近：%1</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="381" />
+        <location filename="../../console/qt/task_desk.py" line="386" />
         <source>Decline the task</source>
         <translation>拒绝任务</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="381" />
+        <location filename="../../console/qt/task_desk.py" line="386" />
         <source>Cancel the task</source>
         <translation>撤销任务</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="382" />
+        <location filename="../../console/qt/task_desk.py" line="387" />
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>
@@ -1467,22 +1803,22 @@ One live picture of the city for typhoons and rainstorms.</source>
 <context>
     <name>signal</name>
     <message>
-        <location filename="../../console/qt/main_window.py" line="27" />
+        <location filename="../../console/qt/main_window.py" line="28" />
         <source>blue</source>
         <translation>蓝色</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="27" />
+        <location filename="../../console/qt/main_window.py" line="28" />
         <source>yellow</source>
         <translation>黄色</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="28" />
+        <location filename="../../console/qt/main_window.py" line="29" />
         <source>orange</source>
         <translation>橙色</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="28" />
+        <location filename="../../console/qt/main_window.py" line="29" />
         <source>red</source>
         <translation>红色</translation>
     </message>

@@ -66,6 +66,16 @@ def test_simulate_plays_the_scenario_into_the_database(tmp_path):
     assert readings[1] == "2021-07-25T01:00:00.000Z" and readings[2] == "2021-07-25T01:25:00.000Z"
     stations = conn.execute("SELECT count(*) FROM stations WHERE last_reading IS NOT NULL").fetchone()[0]
     assert stations == 53
+    # the after-action review of what was simulated, exported without a window; the database is only read
+    incidents = conn.execute("SELECT count(*) FROM incidents").fetchone()[0]
+    conn.close()
+    before = db.stat().st_mtime_ns
+    review = run("--db", str(db), "review", "--html", str(tmp_path / "review.html"), "--pdf",
+                 str(tmp_path / "review.pdf"))
+    assert review.returncode == 0, review.stderr
+    html = (tmp_path / "review.html").read_text(encoding="utf-8")
+    assert "复盘" in html and incidents > 0 and f"事件单 {incidents:,} 件" in html
+    assert (tmp_path / "review.pdf").read_bytes().startswith(b"%PDF") and db.stat().st_mtime_ns == before
 
 
 def test_simulate_reports_a_broker_it_cannot_reach(tmp_path):
