@@ -80,6 +80,7 @@ class MainWindow(QtWidgets.QMainWindow):
                                     QtCore.Qt.DockWidgetArea.BottomDockWidgetArea)
         self.camera_panel = CameraPanel(session)
         self.desk.place_chosen.connect(self._show_place)
+        self.canvas.place_menu_requested.connect(self._place_menu)
         self.cameras_dock = self._dock("CamerasDock", self.tr("Nearest cameras"), self.camera_panel,
                                        QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
         self.sensor_chart = SensorChart(session)
@@ -298,6 +299,15 @@ class MainWindow(QtWidgets.QMainWindow):
             self.layer_panel.set_layer_checked(kind, True)
         self.session.select(kind, object_id)
         self.canvas.centre_on(float(layer.x[row]), float(layer.y[row]))
+
+    def _place_menu(self, lon: float, lat: float, where: QtCore.QPoint) -> QtWidgets.QMenu | None:
+        """Right click on the map: the duty officer opens an incident there."""
+        if not self.role.sees_all:
+            return None
+        menu = QtWidgets.QMenu(self)
+        menu.addAction(self.tr("Open an incident here"), lambda: self.desk.open_incident_at(lon, lat))
+        menu.popup(where)
+        return menu
 
     def _show_place(self, lon: float, lat: float, title: str) -> None:
         """An incident at a place, not on an object: the map goes there, the cameras near it are listed."""

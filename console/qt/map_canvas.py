@@ -27,6 +27,7 @@ POINT_STYLE = {"construction_sites": (4, True, None), "trees": (4, False, None),
 
 class MapCanvas(pg.GraphicsView):
     cursor_moved = QtCore.Signal(float, float)  # longitude, latitude
+    place_menu_requested = QtCore.Signal(float, float, QtCore.QPoint)  # lon, lat, screen position (right click)
     view_changed = QtCore.Signal()
     first_painted = QtCore.Signal()  # once, after the first paint that showed the map
 
@@ -189,6 +190,11 @@ class MapCanvas(pg.GraphicsView):
         return None if row is None else ("construction_sites", str(sites.ids[row]))
 
     def _on_clicked(self, event) -> None:
+        if event.button() == QtCore.Qt.MouseButton.RightButton:
+            point = self.view.mapSceneToView(event.scenePos())
+            lon, lat = mercator_to_lonlat(point.x(), point.y())
+            self.place_menu_requested.emit(float(lon), float(lat), event.screenPos().toPoint())
+            return
         if event.button() != QtCore.Qt.MouseButton.LeftButton or event.double():
             return
         point = self.view.mapSceneToView(event.scenePos())

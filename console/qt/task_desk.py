@@ -366,6 +366,11 @@ class TaskDesk(QtWidgets.QWidget):
             return False
         return self._act(lambda: self.session.open_incident(self.role.key, kind, object_id))
 
+    def open_incident_at(self, lon: float, lat: float) -> bool:
+        """An incident at a place on the map with no object of its own (a fallen tree reported by phone)."""
+        title = self.tr("Incident at %1, %2").replace("%1", f"{lon:.5f}").replace("%2", f"{lat:.5f}")
+        return self._act(lambda: self.session.open_incident(self.role.key, lon=lon, lat=lat, title=title))
+
     def close_incident(self) -> bool:
         incident = self.selected_incident()
         if incident is None:

@@ -52,27 +52,27 @@
 <context>
     <name>CityStateDialog</name>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="442" />
+        <location filename="../../console/qt/task_desk.py" line="447" />
         <source>Signals and response level</source>
         <translation>预警信号与响应等级</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="445" />
+        <location filename="../../console/qt/task_desk.py" line="450" />
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="447" />
+        <location filename="../../console/qt/task_desk.py" line="452" />
         <source>Typhoon signal</source>
         <translation>台风预警信号</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="448" />
+        <location filename="../../console/qt/task_desk.py" line="453" />
         <source>Rainstorm signal</source>
         <translation>暴雨预警信号</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="449" />
+        <location filename="../../console/qt/task_desk.py" line="454" />
         <source>Response level</source>
         <translation>响应等级</translation>
     </message>
@@ -321,182 +321,187 @@
         <translation>任务与预警</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="83" />
+        <location filename="../../console/qt/main_window.py" line="84" />
         <source>Nearest cameras</source>
         <translation>附近摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="86" />
+        <location filename="../../console/qt/main_window.py" line="87" />
         <source>Sensor readings</source>
         <translation>传感器读数</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="89" />
+        <location filename="../../console/qt/main_window.py" line="90" />
         <source>City vital signs</source>
         <translation>城市体征</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="113" />
+        <location filename="../../console/qt/main_window.py" line="114" />
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="115" />
+        <location filename="../../console/qt/main_window.py" line="116" />
         <source>Whole city</source>
         <translation>全市</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="117" />
+        <location filename="../../console/qt/main_window.py" line="118" />
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="118" />
+        <location filename="../../console/qt/main_window.py" line="119" />
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="121" />
+        <location filename="../../console/qt/main_window.py" line="122" />
         <source>Zoom to district…</source>
         <translation>缩放到区…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="128" />
+        <location filename="../../console/qt/main_window.py" line="129" />
         <source>Search by name or ID (Enter)</source>
         <translation>按名称或编号搜索（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="136" />
+        <location filename="../../console/qt/main_window.py" line="137" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="137" />
+        <location filename="../../console/qt/main_window.py" line="138" />
         <source>&amp;Import data…</source>
         <translation>导入数据(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="139" />
+        <location filename="../../console/qt/main_window.py" line="140" />
         <source>After-action &amp;review…</source>
         <translation>复盘报告(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="140" />
+        <location filename="../../console/qt/main_window.py" line="141" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="141" />
+        <location filename="../../console/qt/main_window.py" line="142" />
         <source>F&amp;eeds</source>
         <translation>数据源(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="142" />
+        <location filename="../../console/qt/main_window.py" line="143" />
         <source>&amp;Configure feeds…</source>
         <translation>配置数据源(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="143" />
+        <location filename="../../console/qt/main_window.py" line="144" />
         <source>Feed &amp;health</source>
         <translation>数据源状态(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="144" />
+        <location filename="../../console/qt/main_window.py" line="145" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="153" />
+        <location filename="../../console/qt/main_window.py" line="154" />
         <source>&amp;Role</source>
         <translation>角色(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="161" />
+        <location filename="../../console/qt/main_window.py" line="162" />
         <source>Open another view</source>
         <translation>打开另一个视图</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="164" />
+        <location filename="../../console/qt/main_window.py" line="165" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="174" />
+        <location filename="../../console/qt/main_window.py" line="175" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="175" />
+        <location filename="../../console/qt/main_window.py" line="176" />
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="201" />
+        <location filename="../../console/qt/main_window.py" line="202" />
         <source>Typhoon</source>
         <translation>台风</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="201" />
+        <location filename="../../console/qt/main_window.py" line="202" />
         <source>Rainstorm</source>
         <translation>暴雨</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="208" />
+        <location filename="../../console/qt/main_window.py" line="209" />
         <source>Response level %1</source>
         <translation>%1 级响应</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="212" />
+        <location filename="../../console/qt/main_window.py" line="213" />
         <source>No live feeds</source>
         <translation>无实时数据源</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="214" />
+        <location filename="../../console/qt/main_window.py" line="215" />
         <source>%1 feed(s) need attention</source>
         <translation>%1 个数据源异常</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="217" />
+        <location filename="../../console/qt/main_window.py" line="218" />
         <source>All feeds healthy</source>
         <translation>数据源全部正常</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="223" />
+        <location filename="../../console/qt/main_window.py" line="224" />
         <source>Scenario time</source>
         <translation>推演时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="223" />
+        <location filename="../../console/qt/main_window.py" line="224" />
         <source>Beijing time</source>
         <translation>北京时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="235" />
+        <location filename="../../console/qt/main_window.py" line="236" />
         <source>Some feeds did not start</source>
         <translation>部分数据源未能启动</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="253" />
+        <location filename="../../console/qt/main_window.py" line="254" />
         <source>Lon %1, Lat %2</source>
         <translation>经度 %1，纬度 %2</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="256" />
+        <location filename="../../console/qt/main_window.py" line="257" />
         <source>Scale 1:%1</source>
         <translation>比例尺 1:%1</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="283" />
+        <location filename="../../console/qt/main_window.py" line="284" />
         <source>Nothing found for “%1”</source>
         <translation>未找到“%1”</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="314" />
+        <location filename="../../console/qt/main_window.py" line="308" />
+        <source>Open an incident here</source>
+        <translation>在此立案</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="324" />
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="315" />
+        <location filename="../../console/qt/main_window.py" line="325" />
         <source>Emergency Command Console
 One live picture of the city for typhoons and rainstorms.</source>
         <translation>应急指挥控制台
@@ -506,22 +511,22 @@ One live picture of the city for typhoons and rainstorms.</source>
 <context>
     <name>NewTaskDialog</name>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="413" />
+        <location filename="../../console/qt/task_desk.py" line="418" />
         <source>Add a task</source>
         <translation>添加任务</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="421" />
+        <location filename="../../console/qt/task_desk.py" line="426" />
         <source>Dispatch now</source>
         <translation>立即派遣</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="428" />
+        <location filename="../../console/qt/task_desk.py" line="433" />
         <source>Agency</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="429" />
+        <location filename="../../console/qt/task_desk.py" line="434" />
         <source>Task</source>
         <translation>任务</translation>
     </message>
@@ -1140,17 +1145,22 @@ One live picture of the city for typhoons and rainstorms.</source>
         <translation>附近：%1</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="386" />
+        <location filename="../../console/qt/task_desk.py" line="371" />
+        <source>Incident at %1, %2</source>
+        <translation>%1, %2 处事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/task_desk.py" line="391" />
         <source>Decline the task</source>
         <translation>拒绝任务</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="386" />
+        <location filename="../../console/qt/task_desk.py" line="391" />
         <source>Cancel the task</source>
         <translation>撤销任务</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="387" />
+        <location filename="../../console/qt/task_desk.py" line="392" />
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>

@@ -205,3 +205,15 @@ def test_the_duty_officer_raises_the_typhoon_signal_from_the_desk(console, qtbot
     assert {t["action"] for t in desk.task_model.rows} == {"notify_evacuation"}
     console.window.refresh_status()
     assert "橙色" in console.window.city_label.text()
+
+
+def test_the_duty_officer_opens_an_incident_where_they_right_click(console, qtbot):
+    window = console.window
+    menu = window._place_menu(121.4737, 31.2304, QtCore.QPoint(10, 10))
+    assert [a.text() for a in menu.actions()] == ["在此立案"]
+    menu.actions()[0].trigger()
+    incidents = console.session.query("incidents")
+    assert len(incidents) == 1 and incidents[0]["object_id"] == "" and incidents[0]["opened_by"] == "duty_officer"
+    assert abs(incidents[0]["lon"] - 121.4737) < 1e-9 and abs(incidents[0]["lat"] - 31.2304) < 1e-9
+    menu.close()
+    assert console.open_view("greening")._place_menu(121.47, 31.23, QtCore.QPoint(10, 10)) is None
