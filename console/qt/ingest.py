@@ -12,18 +12,72 @@ outpaces ingest slows down instead of filling the memory."""
 from __future__ import annotations
 
 import gc
+import logging
+import sqlite3
+import threading
 import time
 
 from PySide6 import QtCore
 
 from console.core.feeds.base import feeds_paused, gui_gone, gui_heartbeat
 from console.core.feeds.manager import FeedManager
+from console.core.store import WAL_CHECKPOINT_PAGES, Store
+
+log = logging.getLogger(__name__)
 
 INGEST_INTERVAL_MS = 100  # the queue was empty after the last tick: check again this much later
 BUSY_INTERVAL_MS = 10  # events were left waiting: the next tick after one turn of the event loop and this pause
 TICK_BUDGET_MS = 20.0  # well under the longest stall we accept (50 ms), leaving room for a repaint
 MIN_BATCH, FIRST_BATCH, MAX_BATCH = 100, 1_000, 20_000  # events per tick
 STALENESS_INTERVAL_S = 1.0
+CHECKPOINT_INTERVAL_S = 1.0
+
+
+class Checkpointer:
+    """Copies the write-ahead log into the database on its own thread and connection while the console runs.
+
+    With SQLite's automatic checkpoints, the commit that fills the WAL copies it on the GUI thread and syncs the
+    file: under a feed's load the longest ingest ticks were such commits. Here the store's connection stops
+    checkpointing (wal_autocheckpoint=0) and a thread runs a PASSIVE checkpoint every CHECKPOINT_INTERVAL_S: it
+    never waits for or blocks the writer, and SQLite leaves the GIL while it copies. stop() gives the store its
+    automatic checkpoints back."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        if store.read_only or not store.path.is_file():
+            return
+        store.conn.execute("PRAGMA wal_autocheckpoint=0")
+        self._thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            conn = sqlite3.connect(self.store.path)
+        except sqlite3.Error:
+            log.exception("cannot open %s for checkpoints", self.store.path)
+            return
+        try:
+            while not self._stop.wait(CHECKPOINT_INTERVAL_S):
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                except sqlite3.Error as exc:  # e.g. the database is busy: try again next time
+                    log.warning("WAL checkpoint of %s failed: %s", self.store.path, exc)
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        """Stop the thread; called on the GUI thread (the store's connection belongs to it)."""
+        if self._thread is None:
+            return
+        self._stop.set()
+        self._thread.join(5.0)
+        self._thread = None
+        try:
+            self.store.conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
+        except sqlite3.ProgrammingError:  # the store was closed first
+            pass
 
 
 def freeze_startup_objects() -> None:
@@ -69,6 +123,7 @@ class IngestPump(QtCore.QObject):
     def __init__(self, feeds: FeedManager, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
         self.feeds = feeds
+        self.checkpointer = Checkpointer(feeds.session.store)
         self.total = 0
         self.batch_limit = FIRST_BATCH
         self._last_staleness = 0.0
@@ -107,3 +162,4 @@ class IngestPump(QtCore.QObject):
     def stop(self) -> None:
         self._stopped = True
         self._timer.stop()
+        self.checkpointer.stop()
