@@ -54,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--start", help="scenario time to start at, ISO-8601 with offset "
                                           "(default 2021-07-23T06:00+08:00)")
     simulate.add_argument("--end", help="scenario time to stop at (default 2021-07-27T00:00+08:00)")
+    replay = commands.add_parser("replay", help="replay a recorded console database (read-only), with a timeline; "
+                                 "without a file, the Typhoon In-Fa training recording (built once)")
+    replay.add_argument("file", type=Path, nargs="?", help="a console database (default: the In-Fa recording)")
+    replay.add_argument("--speed", type=float, default=600.0, help="playback speed, 1 to 3600 (default 600)")
     review = commands.add_parser("review", help="the after-action review of a console database (read-only): "
                                  "shown in a window, or exported with --html / --pdf")
     review.add_argument("file", type=Path, nargs="?", help="a console database (default: --db, or yours)")
@@ -73,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "review":
         return _review(args)
+    if args.command == "replay":
+        return _replay(args)
     try:
         store = Store(args.db or default_db_path())
     except StoreError as exc:
@@ -89,6 +95,58 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "info":
         return _info(store)
     return _gui(store, args, started)
+
+
+def training_recording() -> Path:
+    """The Typhoon In-Fa training recording: the bundled scenario played once through the console (rules, tasks)
+    into the user's data folder; later calls open it at once."""
+    from argparse import Namespace
+
+    from .core.paths import user_data_dir
+    from .core.store import Store
+
+    path = user_data_dir() / "training" / "infa.db"
+    if not path.exists():
+        print("building the Typhoon In-Fa training recording from the bundled scenario (once; a few minutes)…",
+              flush=True)
+        building = path.with_name("infa.building.db")
+        for stale in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
+            stale.unlink(missing_ok=True)
+        store = Store(building)
+        store.set_meta("recording", "Typhoon In-Fa (烟花), 23-27 July 2021: bundled training scenario")
+        _simulate_into(store, Namespace(speed=0.0, start=None, end=None))
+        store.close()  # the last connection: SQLite folds the WAL into the file
+        building.rename(path)
+    return path
+
+
+def _replay(args) -> int:
+    from .core.replay import RecordingError, Replay
+
+    path = args.file or training_recording()
+    print(f"opening {path} for replay (the first time, snapshots are built for fast seeking)…", flush=True)
+    try:
+        replay = Replay(path)
+    except RecordingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    from PySide6 import QtCore
+
+    from .qt.app import ConsoleApp, qt_application
+    from .qt.timeline import ReplayPlayer
+
+    app = qt_application()
+    settings = QtCore.QSettings()
+    language = args.lang or str(settings.value("language", "zh_CN"))
+    player = ReplayPlayer(replay)
+    player.set_speed(args.speed)
+    console = ConsoleApp(app, replay.session, settings, language, role=args.role, player=player)
+    player.seek(player.start)
+    app.aboutToQuit.connect(console.shutdown)
+    console.window.show()
+    code = app.exec()
+    replay.close()
+    return code
 
 
 def _review(args) -> int:

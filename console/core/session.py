@@ -68,6 +68,7 @@ DELIVERY_ALLOWANCE_S = 1.0  # wall seconds from a feed to the layers, allowed be
 class Session:
     ingested = Signal(object)  # list[Event]: the new events of one batch, after the layers were updated
     selection_changed = Signal(str, str)  # layer kind, object id ('' and '' when cleared)
+    jumped = Signal()  # the picture moved other than by new events (a replay's seek): views read it again
 
     def __init__(self, store: Store, derive: bool = True) -> None:
         """`derive`: run the rules and the dispatch plan on what comes in (a live console); off when the log

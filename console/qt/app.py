@@ -13,6 +13,7 @@ from console.core.session import Session
 from .i18n import install_language
 from .ingest import IngestPump, StallMeter, freeze_startup_objects
 from .main_window import MainWindow
+from .timeline import ReplayPlayer
 
 ESCALATION_INTERVAL_MS = 5_000  # how often late tasks are looked for by the session clock
 
@@ -21,7 +22,8 @@ class ConsoleApp(QtCore.QObject):
     """Owns the windows (one per role view); switching language rebuilds them on the same session and view."""
 
     def __init__(self, app: QtWidgets.QApplication, session: Session, settings: QtCore.QSettings,
-                 language: str, feeds: FeedManager | None = None, role: str = DEFAULT_ROLE) -> None:
+                 language: str, feeds: FeedManager | None = None, role: str = DEFAULT_ROLE,
+                 player: ReplayPlayer | None = None) -> None:
         super().__init__()
         self.app = app
         self.session = session
@@ -31,6 +33,7 @@ class ConsoleApp(QtCore.QObject):
         self.settings = settings
         self.basemap = load_basemap()
         self.language = language
+        self.player = player  # a replay: every window shows its timeline
         install_language(app, language)
         self.windows: list[MainWindow] = [self._new_window(role)]
         freeze_startup_objects()
@@ -46,6 +49,8 @@ class ConsoleApp(QtCore.QObject):
     def shutdown(self) -> None:
         """Stop the feeds and the timers that read the session (before its store closes)."""
         self._escalation.stop()
+        if self.player is not None:
+            self.player.pause()
         self.pump.stop()
         self.stall_meter.stop()
         self.feeds.stop_all()
@@ -53,7 +58,7 @@ class ConsoleApp(QtCore.QObject):
             window.close()
 
     def _new_window(self, role: str) -> MainWindow:
-        window = MainWindow(self.session, self.basemap, self.settings, self.feeds, role)
+        window = MainWindow(self.session, self.basemap, self.settings, self.feeds, role, self.player)
         window.language_requested.connect(self.switch_language)
         window.role_requested.connect(lambda key, w=window: self._replace(w, key))
         window.view_requested.connect(self.open_view)

@@ -95,12 +95,14 @@ class SensorChart(QtWidgets.QWidget):
         self._throttle.timeout.connect(self.redraw)
         session.selection_changed.connect(self._on_selection)
         session.ingested.connect(self._on_ingested)
+        session.jumped.connect(self._on_jumped)
         self.destroyed.connect(lambda *_: self._disconnect(session))
         self._on_selection(*session.selection)
 
     def _disconnect(self, session: Session) -> None:
         session.selection_changed.disconnect(self._on_selection)
         session.ingested.disconnect(self._on_ingested)
+        session.jumped.disconnect(self._on_jumped)
 
     # --- following the session ------------------------------------------------------------------------
     def _on_selection(self, kind: str, object_id: str) -> None:
@@ -119,8 +121,21 @@ class SensorChart(QtWidgets.QWidget):
         self.quantity.setVisible(self.sensor == "weather")
         self.redraw()
 
+    def _on_jumped(self) -> None:
+        if self.isVisible():
+            self._throttle.start()
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.redraw()  # what came in while it was hidden
+
+    def hideEvent(self, event: QtGui.QHideEvent) -> None:  # noqa: N802
+        # a hidden chart (another tab, a closed window whose store may be closed next) reads nothing
+        self._throttle.stop()
+        super().hideEvent(event)
+
     def _on_ingested(self, events: list) -> None:
-        if self.object_id and not self._throttle.isActive() and any(
+        if self.object_id and self.isVisible() and not self._throttle.isActive() and any(
                 e.type in READING_TYPES and e.payload.get("id") == self.object_id for e in events):
             self._throttle.start()
 
@@ -258,7 +273,9 @@ class VitalSignsPanel(QtWidgets.QWidget):
         self.timer = QtCore.QTimer(self, interval=VITAL_SIGNS_MS)
         self.timer.timeout.connect(self._tick)
         session.ingested.connect(self._on_ingested)
-        self.destroyed.connect(lambda *_: session.ingested.disconnect(self._on_ingested))
+        session.jumped.connect(self._on_ingested)
+        self.destroyed.connect(lambda *_: (session.ingested.disconnect(self._on_ingested),
+                                           session.jumped.disconnect(self._on_ingested)))
 
     def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802 - Qt's name
         # Only a panel on screen reads the session: a hidden tab, or a window closed before its store, does not.
@@ -270,7 +287,7 @@ class VitalSignsPanel(QtWidgets.QWidget):
         self.timer.stop()
         super().hideEvent(event)
 
-    def _on_ingested(self, _events: list) -> None:
+    def _on_ingested(self, _events: list | None = None) -> None:
         self._pending = True
 
     def _tick(self) -> None:

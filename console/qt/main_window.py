@@ -1,6 +1,9 @@
 """The main window: map in the middle, layers and search on the left, attributes on the right."""
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
@@ -23,12 +26,23 @@ from .layer_panel import ORDER, LayerPanel
 from .map_canvas import MapCanvas
 from .review import ReviewWindow
 from .task_desk import TaskDesk
+from .timeline import ReplayPlayer, TimelineWidget
 
 SEARCH_LIMIT = 50
 SIGNAL_NAMES = {"blue": QT_TRANSLATE_NOOP("signal", "blue"), "yellow": QT_TRANSLATE_NOOP("signal", "yellow"),
                 "orange": QT_TRANSLATE_NOOP("signal", "orange"), "red": QT_TRANSLATE_NOOP("signal", "red")}
 SIGNAL_COLOUR = {"blue": "#1f5fbf", "yellow": "#f4d03f", "orange": "#e67e22", "red": "#c0392b"}
 SIGNAL_TEXT = {"blue": "white", "yellow": "black", "orange": "black", "red": "white"}
+
+
+EXERCISE_MARK = ("演习 EXERCISE", "#c0392b")  # bilingual on purpose, like the issue's wording: seen by everyone
+REPLAY_MARK = ("回放 REPLAY", "#6c3483")
+
+
+def mode_marks(session: Session, replaying: bool) -> list[tuple[str, str]]:
+    """What marks a window that does not show the live city: an exercise database, a replay."""
+    marks = [EXERCISE_MARK] if session.store.meta("mode") == "exercise" else []
+    return marks + ([REPLAY_MARK] if replaying else [])
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -39,7 +53,8 @@ class MainWindow(QtWidgets.QMainWindow):
     view_requested = QtCore.Signal(str)  # open another window for a role
 
     def __init__(self, session: Session, basemap: Basemap, settings: QtCore.QSettings,
-                 feeds: FeedManager | None = None, role: str = DEFAULT_ROLE, parent=None) -> None:
+                 feeds: FeedManager | None = None, role: str = DEFAULT_ROLE, player: ReplayPlayer | None = None,
+                 parent=None) -> None:
         super().__init__(parent)
         self.session = session
         self.feeds = feeds or FeedManager(session)
@@ -47,7 +62,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.role = ROLES[role]
         self.setObjectName("MainWindow")
         title = self.tr("Emergency Command Console — Shanghai")
-        self.setWindowTitle(title if role == DEFAULT_ROLE else f"{title} — {translate('roles', self.role.label)}")
+        title = title if role == DEFAULT_ROLE else f"{title} — {translate('roles', self.role.label)}"
+        self.marks = mode_marks(session, player is not None)  # 演习 EXERCISE / 回放 REPLAY: never mistaken for live
+        self.setWindowTitle(" · ".join([text for text, _ in self.marks] + [title]))
         self.canvas = MapCanvas(session, basemap, self)
         self.setCentralWidget(self.canvas)
         for kind in session.layers:
@@ -92,6 +109,13 @@ class MainWindow(QtWidgets.QMainWindow):
         for dock in (self.feeds_dock, self.cameras_dock, self.chart_dock):
             self.tabifyDockWidget(self.identify_dock, dock)
         self.tabifyDockWidget(self.desk_dock, self.vitals_dock)
+        self.timeline = TimelineWidget(player) if player is not None else None
+        if self.timeline is not None:  # the whole width of the window, under everything
+            bar = QtWidgets.QToolBar(self.tr("Replay timeline"))
+            bar.setObjectName("TimelineBar")
+            bar.setMovable(False)
+            bar.addWidget(self.timeline)
+            self.addToolBar(QtCore.Qt.ToolBarArea.BottomToolBarArea, bar)
         self.identify_dock.raise_()
         self.desk_dock.raise_()
         self._build_toolbar(basemap)
@@ -113,6 +137,12 @@ class MainWindow(QtWidgets.QMainWindow):
     def _build_toolbar(self, basemap: Basemap) -> None:
         bar = self.addToolBar(self.tr("Map"))
         bar.setObjectName("MapToolBar")
+        for text, colour in self.marks:
+            mark = QtWidgets.QLabel(f" {text} ")
+            mark.setStyleSheet(f"background: {colour}; color: white; font-weight: bold; font-size: 12pt; "
+                               "padding: 2px 8px; border-radius: 3px;")
+            bar.addWidget(mark)
+            bar.addSeparator()
         self.full_extent_action = bar.addAction(self.tr("Whole city"), self.canvas.zoom_to_full)
         self.full_extent_action.setShortcut(QtGui.QKeySequence("Ctrl+0"))
         bar.addAction(self.tr("Zoom in"), lambda: self.canvas.zoom(0.5))
@@ -137,6 +167,7 @@ class MainWindow(QtWidgets.QMainWindow):
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         file_menu.addAction(self.tr("&Import data…"), lambda: ImportDialog(self.session, self).open(),
                             QtGui.QKeySequence("Ctrl+I"))
+        file_menu.addAction(self.tr("Open a recording for &replay…"), self.open_recording)
         file_menu.addAction(self.tr("After-action &review…"), self.open_review)
         file_menu.addAction(self.tr("&Quit"), self.close, QtGui.QKeySequence.StandardKey.Quit)
         feeds_menu = self.menuBar().addMenu(self.tr("F&eeds"))
@@ -221,7 +252,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def session_time_text(self) -> str:
         moment = self.session.clock.now().astimezone(BEIJING)
-        prefix = self.tr("Scenario time") if self.session.clock.simulated else self.tr("Beijing time")
+        prefix = (self.tr("Replay time") if self.timeline is not None else
+                  self.tr("Scenario time") if self.session.clock.simulated else self.tr("Beijing time"))
         return f"{prefix} {moment:%Y-%m-%d %H:%M}"
 
     def configure_feeds(self) -> FeedDialog:
@@ -238,6 +270,15 @@ class MainWindow(QtWidgets.QMainWindow):
             box.open()  # not exec(): the console keeps running while the message is shown
         self.feed_panel.refresh()
         self.refresh_status()
+
+    def open_recording(self) -> None:
+        """A recorded database replays in its own console process: this one stays live meanwhile."""
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self, self.tr("Open a recording"), "", self.tr("Console databases (*.db);;All files (*)"),
+            options=QtWidgets.QFileDialog.Option.DontUseNativeDialog)
+        if path:
+            main = Path(__file__).resolve().parents[2] / "main.py"
+            QtCore.QProcess.startDetached(sys.executable, [str(main), "replay", path])
 
     def open_review(self) -> ReviewWindow:
         """The after-action review of this console's database so far (it only reads)."""

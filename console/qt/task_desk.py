@@ -15,6 +15,7 @@ from console.core import incidents as inc
 from console.core.feeds.messages import RESPONSE_LEVELS, SIGNAL_LEVELS
 from console.core.roles import ROLES, Role, incident_agencies
 from console.core.session import Session
+from console.core.store import StoreError
 from console.core.timefmt import beijing_text
 from layers import LAYER_BY_KIND
 
@@ -143,7 +144,9 @@ class TaskDesk(QtWidgets.QWidget):
             view.selectionModel().currentRowChanged.connect(lambda *_: self._on_current_changed())
         self.tabs.currentChanged.connect(lambda *_: self._on_current_changed())
         session.ingested.connect(self._on_ingested)
-        self.destroyed.connect(lambda *_: session.ingested.disconnect(self._on_ingested))
+        session.jumped.connect(self._on_jumped)
+        self.destroyed.connect(lambda *_: (session.ingested.disconnect(self._on_ingested),
+                                           session.jumped.disconnect(self._on_jumped)))
         self._timer = QtCore.QTimer(self)
         self._timer.timeout.connect(self._refresh_if_dirty)
         self.refresh()
@@ -182,6 +185,9 @@ class TaskDesk(QtWidgets.QWidget):
     def _on_ingested(self, events: list) -> None:
         if any(e.type in INCIDENT_EVENTS for e in events):
             self._dirty = True
+
+    def _on_jumped(self) -> None:
+        self._dirty = True
 
     def _refresh_if_dirty(self) -> None:
         if self._dirty:
@@ -311,7 +317,9 @@ class TaskDesk(QtWidgets.QWidget):
                 return False
             return True
         for key, button in self.buttons.items():
-            if key in ("add_task", "close_incident"):
+            if not self.session.derive:  # a replay shows what was done; nothing can be done to it
+                button.setEnabled(False)
+            elif key in ("add_task", "close_incident"):
                 button.setEnabled(incident is not None and incident["state"] == "open")
             elif key == "open_incident":
                 button.setEnabled(bool(self.session.selection[1]))
@@ -380,7 +388,7 @@ class TaskDesk(QtWidgets.QWidget):
     def _act(self, action) -> bool:
         try:
             action()
-        except (inc.TaskError, KeyError, ValueError) as exc:
+        except (inc.TaskError, KeyError, ValueError, StoreError) as exc:
             self.status.setText(f"<span style='color:{OVERDUE_COLOUR}'>{exc}</span>")
             return False
         self.status.setText("")

@@ -52,27 +52,27 @@
 <context>
     <name>CityStateDialog</name>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="447" />
+        <location filename="../../console/qt/task_desk.py" line="455" />
         <source>Signals and response level</source>
         <translation>预警信号与响应等级</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="450" />
+        <location filename="../../console/qt/task_desk.py" line="458" />
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="452" />
+        <location filename="../../console/qt/task_desk.py" line="460" />
         <source>Typhoon signal</source>
         <translation>台风预警信号</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="453" />
+        <location filename="../../console/qt/task_desk.py" line="461" />
         <source>Rainstorm signal</source>
         <translation>暴雨预警信号</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="454" />
+        <location filename="../../console/qt/task_desk.py" line="462" />
         <source>Response level</source>
         <translation>响应等级</translation>
     </message>
@@ -291,217 +291,242 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/qt/main_window.py" line="49" />
+        <location filename="../../console/qt/main_window.py" line="64" />
         <source>Emergency Command Console — Shanghai</source>
         <translation>应急指挥控制台 — 上海</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="59" />
+        <location filename="../../console/qt/main_window.py" line="76" />
         <source>Drawn when zoomed in to street scale</source>
         <translation>放大到街道尺度时显示</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="68" />
+        <location filename="../../console/qt/main_window.py" line="85" />
         <source>Layers and legend</source>
         <translation>图层与图例</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="71" />
+        <location filename="../../console/qt/main_window.py" line="88" />
         <source>Attributes</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="74" />
+        <location filename="../../console/qt/main_window.py" line="91" />
         <source>Feed health</source>
         <translation>数据源状态</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="79" />
+        <location filename="../../console/qt/main_window.py" line="96" />
         <source>Tasks and alerts</source>
         <translation>任务与预警</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="84" />
+        <location filename="../../console/qt/main_window.py" line="101" />
         <source>Nearest cameras</source>
         <translation>附近摄像头</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="87" />
+        <location filename="../../console/qt/main_window.py" line="104" />
         <source>Sensor readings</source>
         <translation>传感器读数</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="90" />
+        <location filename="../../console/qt/main_window.py" line="107" />
         <source>City vital signs</source>
         <translation>城市体征</translation>
     </message>
     <message>
         <location filename="../../console/qt/main_window.py" line="114" />
+        <source>Replay timeline</source>
+        <translation>回放时间轴</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="138" />
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="116" />
+        <location filename="../../console/qt/main_window.py" line="146" />
         <source>Whole city</source>
         <translation>全市</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="118" />
+        <location filename="../../console/qt/main_window.py" line="148" />
         <source>Zoom in</source>
         <translation>放大</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="119" />
+        <location filename="../../console/qt/main_window.py" line="149" />
         <source>Zoom out</source>
         <translation>缩小</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="122" />
+        <location filename="../../console/qt/main_window.py" line="152" />
         <source>Zoom to district…</source>
         <translation>缩放到区…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="129" />
+        <location filename="../../console/qt/main_window.py" line="159" />
         <source>Search by name or ID (Enter)</source>
         <translation>按名称或编号搜索（回车）</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="137" />
+        <location filename="../../console/qt/main_window.py" line="167" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="138" />
+        <location filename="../../console/qt/main_window.py" line="168" />
         <source>&amp;Import data…</source>
         <translation>导入数据(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="140" />
+        <location filename="../../console/qt/main_window.py" line="170" />
+        <source>Open a recording for &amp;replay…</source>
+        <translation>打开记录回放(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="171" />
         <source>After-action &amp;review…</source>
         <translation>复盘报告(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="141" />
+        <location filename="../../console/qt/main_window.py" line="172" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="142" />
+        <location filename="../../console/qt/main_window.py" line="173" />
         <source>F&amp;eeds</source>
         <translation>数据源(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="143" />
+        <location filename="../../console/qt/main_window.py" line="174" />
         <source>&amp;Configure feeds…</source>
         <translation>配置数据源(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="144" />
+        <location filename="../../console/qt/main_window.py" line="175" />
         <source>Feed &amp;health</source>
         <translation>数据源状态(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="145" />
+        <location filename="../../console/qt/main_window.py" line="176" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="154" />
+        <location filename="../../console/qt/main_window.py" line="185" />
         <source>&amp;Role</source>
         <translation>角色(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="162" />
+        <location filename="../../console/qt/main_window.py" line="193" />
         <source>Open another view</source>
         <translation>打开另一个视图</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="165" />
+        <location filename="../../console/qt/main_window.py" line="196" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="175" />
+        <location filename="../../console/qt/main_window.py" line="206" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="176" />
+        <location filename="../../console/qt/main_window.py" line="207" />
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="202" />
+        <location filename="../../console/qt/main_window.py" line="233" />
         <source>Typhoon</source>
         <translation>台风</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="202" />
+        <location filename="../../console/qt/main_window.py" line="233" />
         <source>Rainstorm</source>
         <translation>暴雨</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="209" />
+        <location filename="../../console/qt/main_window.py" line="240" />
         <source>Response level %1</source>
         <translation>%1 级响应</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="213" />
+        <location filename="../../console/qt/main_window.py" line="244" />
         <source>No live feeds</source>
         <translation>无实时数据源</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="215" />
+        <location filename="../../console/qt/main_window.py" line="246" />
         <source>%1 feed(s) need attention</source>
         <translation>%1 个数据源异常</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="218" />
+        <location filename="../../console/qt/main_window.py" line="249" />
         <source>All feeds healthy</source>
         <translation>数据源全部正常</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="224" />
+        <location filename="../../console/qt/main_window.py" line="255" />
+        <source>Replay time</source>
+        <translation>回放时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="256" />
         <source>Scenario time</source>
         <translation>推演时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="224" />
+        <location filename="../../console/qt/main_window.py" line="256" />
         <source>Beijing time</source>
         <translation>北京时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="236" />
+        <location filename="../../console/qt/main_window.py" line="268" />
         <source>Some feeds did not start</source>
         <translation>部分数据源未能启动</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="254" />
+        <location filename="../../console/qt/main_window.py" line="277" />
+        <source>Open a recording</source>
+        <translation>打开记录</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="277" />
+        <source>Console databases (*.db);;All files (*)</source>
+        <translation>控制台数据库 (*.db);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/main_window.py" line="295" />
         <source>Lon %1, Lat %2</source>
         <translation>经度 %1，纬度 %2</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="257" />
+        <location filename="../../console/qt/main_window.py" line="298" />
         <source>Scale 1:%1</source>
         <translation>比例尺 1:%1</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="284" />
+        <location filename="../../console/qt/main_window.py" line="325" />
         <source>Nothing found for “%1”</source>
         <translation>未找到“%1”</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="308" />
+        <location filename="../../console/qt/main_window.py" line="349" />
         <source>Open an incident here</source>
         <translation>在此立案</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="324" />
+        <location filename="../../console/qt/main_window.py" line="365" />
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="325" />
+        <location filename="../../console/qt/main_window.py" line="366" />
         <source>Emergency Command Console
 One live picture of the city for typhoons and rainstorms.</source>
         <translation>应急指挥控制台
@@ -511,22 +536,22 @@ One live picture of the city for typhoons and rainstorms.</source>
 <context>
     <name>NewTaskDialog</name>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="418" />
+        <location filename="../../console/qt/task_desk.py" line="426" />
         <source>Add a task</source>
         <translation>添加任务</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="426" />
+        <location filename="../../console/qt/task_desk.py" line="434" />
         <source>Dispatch now</source>
         <translation>立即派遣</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="433" />
+        <location filename="../../console/qt/task_desk.py" line="441" />
         <source>Agency</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="434" />
+        <location filename="../../console/qt/task_desk.py" line="442" />
         <source>Task</source>
         <translation>任务</translation>
     </message>
@@ -870,72 +895,72 @@ One live picture of the city for typhoons and rainstorms.</source>
         <translation>北京时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="117" />
+        <location filename="../../console/qt/charts.py" line="119" />
         <source>Wind</source>
         <translation>风</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="117" />
+        <location filename="../../console/qt/charts.py" line="119" />
         <source>Rain</source>
         <translation>雨量</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="136" />
+        <location filename="../../console/qt/charts.py" line="141" />
         <source>Select a flood point or a station to see its readings.</source>
         <translation>选择一个积水点或站点，查看其读数。</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="140" />
+        <location filename="../../console/qt/charts.py" line="145" />
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="166" />
+        <location filename="../../console/qt/charts.py" line="171" />
         <source>no readings in the last %1 hours</source>
         <translation>最近 %1 小时无读数</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="182" />
+        <location filename="../../console/qt/charts.py" line="187" />
         <source>Water depth (cm)</source>
         <translation>积水深度（厘米）</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="182" />
+        <location filename="../../console/qt/charts.py" line="187" />
         <source>Water level (m)</source>
         <translation>水位（米）</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="183" />
+        <location filename="../../console/qt/charts.py" line="188" />
         <source>Wind (m/s)</source>
         <translation>风速（米/秒）</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="183" />
+        <location filename="../../console/qt/charts.py" line="188" />
         <source>Rain, last hour (mm)</source>
         <translation>1 小时雨量（毫米）</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="186" />
+        <location filename="../../console/qt/charts.py" line="191" />
         <source>Water depth</source>
         <translation>积水深度</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="186" />
+        <location filename="../../console/qt/charts.py" line="191" />
         <source>Mean wind (2 min)</source>
         <translation>平均风（2 分钟）</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="187" />
+        <location filename="../../console/qt/charts.py" line="192" />
         <source>Gust</source>
         <translation>阵风</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="187" />
+        <location filename="../../console/qt/charts.py" line="192" />
         <source>Rain, last hour</source>
         <translation>1 小时雨量</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="188" />
+        <location filename="../../console/qt/charts.py" line="193" />
         <source>Water level</source>
         <translation>水位</translation>
     </message>
@@ -961,279 +986,312 @@ One live picture of the city for typhoons and rainstorms.</source>
 <context>
     <name>TaskDesk</name>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="37" />
+        <location filename="../../console/qt/task_desk.py" line="38" />
         <source>Accept</source>
         <translation>接收</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="38" />
+        <location filename="../../console/qt/task_desk.py" line="39" />
         <source>En route</source>
         <translation>出发</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="39" />
+        <location filename="../../console/qt/task_desk.py" line="40" />
         <source>On scene</source>
         <translation>到场</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="40" />
+        <location filename="../../console/qt/task_desk.py" line="41" />
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="75" />
+        <location filename="../../console/qt/task_desk.py" line="76" />
         <source>Show finished</source>
         <translation>显示已结束</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="79" />
-        <location filename="../../console/qt/task_desk.py" line="91" />
-        <location filename="../../console/qt/task_desk.py" line="97" />
+        <location filename="../../console/qt/task_desk.py" line="80" />
+        <location filename="../../console/qt/task_desk.py" line="92" />
+        <location filename="../../console/qt/task_desk.py" line="98" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="80" />
-        <location filename="../../console/qt/task_desk.py" line="90" />
+        <location filename="../../console/qt/task_desk.py" line="81" />
+        <location filename="../../console/qt/task_desk.py" line="91" />
         <source>Agency</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="81" />
+        <location filename="../../console/qt/task_desk.py" line="82" />
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="82" />
+        <location filename="../../console/qt/task_desk.py" line="83" />
         <source>Where</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="83" />
+        <location filename="../../console/qt/task_desk.py" line="84" />
         <source>Dispatched</source>
         <translation>派遣时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="84" />
+        <location filename="../../console/qt/task_desk.py" line="85" />
         <source>Due on scene</source>
         <translation>应到场时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="87" />
+        <location filename="../../console/qt/task_desk.py" line="88" />
         <source>Fired</source>
         <translation>触发时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="88" />
-        <location filename="../../console/qt/task_desk.py" line="95" />
+        <location filename="../../console/qt/task_desk.py" line="89" />
+        <location filename="../../console/qt/task_desk.py" line="96" />
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="89" />
+        <location filename="../../console/qt/task_desk.py" line="90" />
         <source>Alert</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="91" />
+        <location filename="../../console/qt/task_desk.py" line="92" />
         <source>Active</source>
         <translation>生效中</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="91" />
+        <location filename="../../console/qt/task_desk.py" line="92" />
         <source>Cleared</source>
         <translation>已解除</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="94" />
+        <location filename="../../console/qt/task_desk.py" line="95" />
         <source>Opened</source>
         <translation>立案时间</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="96" />
+        <location filename="../../console/qt/task_desk.py" line="97" />
         <source>Incident</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="97" />
+        <location filename="../../console/qt/task_desk.py" line="98" />
         <source>Open</source>
         <translation>处置中</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="97" />
+        <location filename="../../console/qt/task_desk.py" line="98" />
         <source>Closed</source>
         <translation>已结案</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="102" />
+        <location filename="../../console/qt/task_desk.py" line="103" />
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="103" />
+        <location filename="../../console/qt/task_desk.py" line="104" />
         <source>Alerts</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="104" />
+        <location filename="../../console/qt/task_desk.py" line="105" />
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="112" />
+        <location filename="../../console/qt/task_desk.py" line="113" />
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="113" />
+        <location filename="../../console/qt/task_desk.py" line="114" />
         <source>Add task…</source>
         <translation>添加任务…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="114" />
+        <location filename="../../console/qt/task_desk.py" line="115" />
         <source>Cancel…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="115" />
+        <location filename="../../console/qt/task_desk.py" line="116" />
         <source>Open incident on selection</source>
         <translation>对所选对象立案</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="116" />
+        <location filename="../../console/qt/task_desk.py" line="117" />
         <source>Close incident</source>
         <translation>结案</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="117" />
+        <location filename="../../console/qt/task_desk.py" line="118" />
         <source>Signals and response level…</source>
         <translation>预警信号与响应等级…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="122" />
+        <location filename="../../console/qt/task_desk.py" line="123" />
         <source>Decline…</source>
         <translation>拒绝…</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="228" />
+        <location filename="../../console/qt/task_desk.py" line="234" />
         <source>%1: %2 open tasks, %3 waiting, %4 overdue · %5 active alerts</source>
         <translation>%1：未完成任务 %2 个，待处理 %3 个，超时 %4 个 · 生效预警 %5 条</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="240" />
+        <location filename="../../console/qt/task_desk.py" line="246" />
         <source>%1 · OVERDUE</source>
         <translation>%1 · 超时</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="258" />
+        <location filename="../../console/qt/task_desk.py" line="264" />
         <source>Place</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="328" />
+        <location filename="../../console/qt/task_desk.py" line="336" />
         <source>Select a task, an alert or an incident.</source>
         <translation>请选择一个任务、预警或事件。</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="333" />
+        <location filename="../../console/qt/task_desk.py" line="341" />
         <source>opened %1</source>
         <translation>立案 %1</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="346" />
+        <location filename="../../console/qt/task_desk.py" line="354" />
         <source>Nearby: %1</source>
         <translation>附近：%1</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="371" />
+        <location filename="../../console/qt/task_desk.py" line="379" />
         <source>Incident at %1, %2</source>
         <translation>%1, %2 处事件</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="391" />
+        <location filename="../../console/qt/task_desk.py" line="399" />
         <source>Decline the task</source>
         <translation>拒绝任务</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="391" />
+        <location filename="../../console/qt/task_desk.py" line="399" />
         <source>Cancel the task</source>
         <translation>撤销任务</translation>
     </message>
     <message>
-        <location filename="../../console/qt/task_desk.py" line="392" />
+        <location filename="../../console/qt/task_desk.py" line="400" />
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>
 </context>
 <context>
+    <name>TimelineWidget</name>
+    <message>
+        <location filename="../../console/qt/timeline.py" line="156" />
+        <source>◀ Previous alert</source>
+        <translation>◀ 上一条预警</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/timeline.py" line="158" />
+        <source>Next alert ▶</source>
+        <translation>下一条预警 ▶</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/timeline.py" line="167" />
+        <source>Bands: typhoon signal, rainstorm signal, response level · ticks: alerts</source>
+        <translation>色带：台风信号、暴雨信号、响应等级 · 刻度：预警</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/timeline.py" line="213" />
+        <source>Replay time %1</source>
+        <translation>回放时间 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/timeline.py" line="216" />
+        <source>❚❚ Pause</source>
+        <translation>❚❚ 暂停</translation>
+    </message>
+    <message>
+        <location filename="../../console/qt/timeline.py" line="216" />
+        <source>▶ Play</source>
+        <translation>▶ 播放</translation>
+    </message>
+</context>
+<context>
     <name>VitalSignsPanel</name>
     <message>
-        <location filename="../../console/qt/charts.py" line="222" />
+        <location filename="../../console/qt/charts.py" line="227" />
         <source>Active alerts: ponding, tide, rain</source>
         <translation>生效预警：积水、潮位、降雨</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="224" />
+        <location filename="../../console/qt/charts.py" line="229" />
         <source>Ponding</source>
         <translation>积水</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="224" />
+        <location filename="../../console/qt/charts.py" line="229" />
         <source>Tide</source>
         <translation>潮位</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="224" />
+        <location filename="../../console/qt/charts.py" line="229" />
         <source>Rainstorm</source>
         <translation>暴雨</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="225" />
+        <location filename="../../console/qt/charts.py" line="230" />
         <source>Trees at risk (active alerts)</source>
         <translation>风险树木（生效预警）</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="226" />
+        <location filename="../../console/qt/charts.py" line="231" />
         <source>Trees at risk</source>
         <translation>风险树木</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="227" />
+        <location filename="../../console/qt/charts.py" line="232" />
         <source>Construction sites</source>
         <translation>建筑工地</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="228" />
+        <location filename="../../console/qt/charts.py" line="233" />
         <source>Stop-work orders</source>
         <translation>停工指令</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="229" />
+        <location filename="../../console/qt/charts.py" line="234" />
         <source>Evacuation orders</source>
         <translation>撤离指令</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="230" />
+        <location filename="../../console/qt/charts.py" line="235" />
         <source>Work stopped (reported)</source>
         <translation>已停工（上报）</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="231" />
+        <location filename="../../console/qt/charts.py" line="236" />
         <source>Evacuated (reported)</source>
         <translation>已撤离（上报）</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="232" />
+        <location filename="../../console/qt/charts.py" line="237" />
         <source>Flood points by water depth</source>
         <translation>积水点（按水深）</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="234" />
+        <location filename="../../console/qt/charts.py" line="239" />
         <source>Open incidents</source>
         <translation>处置中事件</translation>
     </message>
     <message>
-        <location filename="../../console/qt/charts.py" line="235" />
+        <location filename="../../console/qt/charts.py" line="240" />
         <source>Overdue tasks by agency</source>
         <translation>各部门超时任务</translation>
     </message>
@@ -1813,22 +1871,22 @@ One live picture of the city for typhoons and rainstorms.</source>
 <context>
     <name>signal</name>
     <message>
-        <location filename="../../console/qt/main_window.py" line="28" />
+        <location filename="../../console/qt/main_window.py" line="32" />
         <source>blue</source>
         <translation>蓝色</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="28" />
+        <location filename="../../console/qt/main_window.py" line="32" />
         <source>yellow</source>
         <translation>黄色</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="29" />
+        <location filename="../../console/qt/main_window.py" line="33" />
         <source>orange</source>
         <translation>橙色</translation>
     </message>
     <message>
-        <location filename="../../console/qt/main_window.py" line="29" />
+        <location filename="../../console/qt/main_window.py" line="33" />
         <source>red</source>
         <translation>红色</translation>
     </message>

@@ -13,6 +13,16 @@ def private_settings(tmp_path):
     yield
 
 
+@pytest.fixture(autouse=True)
+def source_language_after():
+    """A test that opened the console in Chinese leaves no translator behind for the next one."""
+    yield
+    from console.qt.app import qt_application
+    from console.qt.i18n import install_language
+
+    install_language(qt_application(), "en")
+
+
 @pytest.fixture
 def console(qtbot, demo_copy):
     """The console on the demo, in Chinese, shown offscreen at a fixed size."""
