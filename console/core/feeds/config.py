@@ -2,7 +2,7 @@
 
     [[feed]]
     name = "city-sensors"     # unique; shown in the feed-health panel and stored as the events' source
-    type = "http"             # mqtt | http | recorded | cap_file | scenario
+    type = "http"             # mqtt | http | recorded | cap_file | scenario | exercise
     enabled = true
     url = "https://…"         # then the options of that type
 
@@ -26,7 +26,7 @@ from ..paths import APP_NAME
 from .base import Feed
 from .messages import MessageParser
 
-FEED_TYPES = ("mqtt", "http", "recorded", "cap_file", "scenario")
+FEED_TYPES = ("mqtt", "http", "recorded", "cap_file", "scenario", "exercise")
 MAX_NAME_CHARS = 64
 
 
@@ -113,11 +113,15 @@ OPTIONS: dict[str, dict[str, Callable[[Any], Any]]] = {
     "recorded": {"path": _text, "speed": _speed, "loop": _bool, **_STALE},
     "cap_file": {"path": _text, **_STALE},
     "scenario": {"scenario": _text, "speed": _speed, **_STALE},
+    # console.core.exercise: a scenario or a recording with the injects of a file merged in (docs/exercises.md)
+    "exercise": {"scenario": _text, "recording": _text, "injects": _text, "speed": _speed, "start": _text,
+                 "end": _text, "seed": _integer(0, 2**32 - 1), **_STALE},
 }
-REQUIRED = {"mqtt": ("host",), "http": ("url",), "recorded": ("path",), "cap_file": ("path",), "scenario": ()}
+REQUIRED = {"mqtt": ("host",), "http": ("url",), "recorded": ("path",), "cap_file": ("path",), "scenario": (),
+            "exercise": ()}  # exercise: 'scenario' or 'recording' (check_feed)
 # types whose feed classes belong to other modules that may take more options than listed here: pass those on
 OPEN_TYPES = frozenset({"mqtt", "scenario"})
-PATH_OPTIONS = frozenset({"path", "ca_certs", "certfile", "keyfile"})
+PATH_OPTIONS = frozenset({"path", "ca_certs", "certfile", "keyfile", "recording", "injects"})
 
 
 def check_feed(feed: FeedConfig, where: str = "") -> FeedConfig:
@@ -146,6 +150,8 @@ def check_feed(feed: FeedConfig, where: str = "") -> FeedConfig:
             check(value)
         except ValueError as exc:
             raise FeedConfigError(f"{prefix}{label}: '{key}' {exc}") from None
+    if feed.type == "exercise" and ("scenario" in feed.options) == ("recording" in feed.options):
+        raise FeedConfigError(f"{prefix}{label}: give either 'scenario' or 'recording', not both or neither")
     return feed
 
 
@@ -253,6 +259,10 @@ def build_feed(config: FeedConfig, parser: MessageParser, sink: queue.SimpleQueu
             return CapFileFeed(config.name, parser, sink, **options)
         if config.type == "mqtt":
             return _build_mqtt(config, parser, sink, options)
+        if config.type == "exercise":
+            from ..exercise import exercise_feed
+
+            return exercise_feed(config.name, parser, sink, **options)
         return _build_scenario(config, parser, sink, options)
     except FeedConfigError:
         raise
