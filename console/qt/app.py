@@ -37,6 +37,8 @@ class ConsoleApp(QtCore.QObject):
         install_language(app, language)
         self.windows: list[MainWindow] = [self._new_window(role)]
         freeze_startup_objects()
+        if session.derive:  # the rules engine takes a moment to build: while the window is idle, not under load
+            QtCore.QTimer.singleShot(0, lambda: session.rules)
         self._escalation = QtCore.QTimer(self)
         self._escalation.timeout.connect(session.escalate_overdue)
         self._escalation.start(ESCALATION_INTERVAL_MS)

@@ -11,6 +11,7 @@ from .map_canvas import MapCanvas
 ORDER = ("flood_points", "stations", "trees", "construction_sites", "cameras")
 ROLE_TARGET = QtCore.Qt.ItemDataRole.UserRole
 SQUARE_SYMBOLS = ("flood_points", "construction_sites")
+COUNTS_MS = 250
 
 
 def swatch(colour: str, square: bool = False) -> QtGui.QIcon:
@@ -35,6 +36,8 @@ class LayerPanel(QtWidgets.QTreeWidget):
         self.setColumnCount(2)
         self.setIndentation(14)
         self.legend_items: dict[str, list[QtWidgets.QTreeWidgetItem]] = {}
+        self._counts_timer = QtCore.QTimer(self, singleShot=True, interval=COUNTS_MS)
+        self._counts_timer.timeout.connect(self.update_counts)
         self.layer_items: dict[str, QtWidgets.QTreeWidgetItem] = {}
         for kind in ORDER:
             layer = session.layers[kind]
@@ -54,7 +57,7 @@ class LayerPanel(QtWidgets.QTreeWidget):
                 child.setFlags(QtCore.Qt.ItemFlag.ItemIsEnabled)
             item.setExpanded(kind != "cameras")
             layer.events.reset.connect(self.update_counts)
-            layer.events.changed.connect(self.update_counts)
+            layer.events.changed.connect(self._counts_later)
         base = QtWidgets.QTreeWidgetItem(self, [self.tr("Basemap")])
         base.setFont(0, self.layer_items["trees"].font(0))
         for theme in basemap_item.basemap.themes:
@@ -68,6 +71,11 @@ class LayerPanel(QtWidgets.QTreeWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+
+    def _counts_later(self, *_: object) -> None:
+        """Live changes come many times a second: the counts follow at most every COUNTS_MS."""
+        if not self._counts_timer.isActive():
+            self._counts_timer.start()
 
     def update_counts(self, *_: object) -> None:
         for kind, children in self.legend_items.items():

@@ -124,6 +124,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.canvas.cursor_moved.connect(self._show_cursor)
         self.canvas.view_changed.connect(self._show_scale)
         session.selection_changed.connect(self._on_selection)
+        session.jumped.connect(self.refresh_status)
+        # the session outlives windows rebuilt for another language or role
+        self.destroyed.connect(lambda *_: (session.selection_changed.disconnect(self._on_selection),
+                                           session.jumped.disconnect(self.refresh_status)))
         self._restore_settings()
 
     # --- construction ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ incident's object for every view.
 from __future__ import annotations
 
 import json
+import time
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -195,6 +196,14 @@ class TaskDesk(QtWidgets.QWidget):
 
     def refresh(self) -> None:
         """Read tasks, alerts and incidents again and keep the selected rows selected."""
+        started = time.perf_counter()
+        self._refresh()
+        # In a storm a refresh of thousands of rows takes a while on the GUI thread: it then runs less often
+        # (at most a tenth of the time), so readings keep flowing.
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        self._timer.setInterval(int(max(REFRESH_MS, 10 * elapsed_ms)))
+
+    def _refresh(self) -> None:
         self._dirty = False
         finished = self.show_finished.isChecked()
         agencies = incident_agencies(self.session.query("tasks", columns=("incident_id", "agency")))
