@@ -58,6 +58,17 @@ def build_parser() -> argparse.ArgumentParser:
                                  "without a file, the Typhoon In-Fa training recording (built once)")
     replay.add_argument("file", type=Path, nargs="?", help="a console database (default: the In-Fa recording)")
     replay.add_argument("--speed", type=float, default=600.0, help="playback speed, 1 to 3600 (default 600)")
+    drill = commands.add_parser("exercise", help="start an exercise in its own database: a scenario or a recording "
+                                "played as if live, with a trainer's injects (docs/exercises.md)")
+    drill.add_argument("--recording", type=Path, help="a recorded console database to start from "
+                                                      "(default: the built-in In-Fa scenario)")
+    drill.add_argument("--injects", type=Path, help="a TOML or JSON file of timed injects "
+                                                    "(e.g. resources/exercises/infa-drill.toml)")
+    drill.add_argument("--name", help="a name for the exercise database")
+    drill.add_argument("--start", help="scenario time to start at, ISO-8601 with an offset")
+    drill.add_argument("--end", help="scenario time to stop at")
+    drill.add_argument("--speed", type=float, default=600.0, help="1 to 3600 times real time (default 600)")
+    drill.add_argument("--resume", type=Path, help="carry on with an exercise database made before")
     review = commands.add_parser("review", help="the after-action review of a console database (read-only): "
                                  "shown in a window, or exported with --html / --pdf")
     review.add_argument("file", type=Path, nargs="?", help="a console database (default: --db, or yours)")
@@ -79,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         return _review(args)
     if args.command == "replay":
         return _replay(args)
+    if args.command == "exercise":
+        return _exercise(args, started)
     try:
         store = Store(args.db or default_db_path())
     except StoreError as exc:
@@ -147,6 +160,37 @@ def _replay(args) -> int:
     code = app.exec()
     replay.close()
     return code
+
+
+def _exercise(args, started: float) -> int:
+    """An exercise runs in a database of its own, marked as such: never the live one."""
+    from .core.exercise import (
+        ExerciseError,
+        InjectError,
+        exercise_feed_config,
+        load_exercise_objects,
+        new_exercise_database,
+        open_exercise_store,
+    )
+    from .core.session import Session
+    from .qt.app import run_gui
+
+    try:
+        if args.resume:
+            path = args.resume
+        else:
+            start, end = _scenario_window(args)
+            path = new_exercise_database(name=args.name, scenario=None if args.recording else "in-fa",
+                                         recording=args.recording, injects=args.injects, start=start, end=end)
+        store = open_exercise_store(path)
+        session = Session(store)
+        load_exercise_objects(session)
+        configs = [exercise_feed_config(store, speed=args.speed)]
+    except (ExerciseError, InjectError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"exercise database: {path}", flush=True)
+    return run_gui(session, args.lang, configs, args.quit_after_first_paint, started, args.role)
 
 
 def _review(args) -> int:

@@ -8,6 +8,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from console.core.crs import lonlat_to_mercator
+from console.core.exercise import EXERCISE_MARK, ExerciseError, InjectError, hand_inject, is_exercise
 from console.core.feeds.config import default_feed_config_path
 from console.core.feeds.manager import FeedManager
 from console.core.roles import DEFAULT_ROLE, ROLES
@@ -29,20 +30,20 @@ from .task_desk import TaskDesk
 from .timeline import ReplayPlayer, TimelineWidget
 
 SEARCH_LIMIT = 50
+DEFAULT_SIZE = QtCore.QSize(1400, 900)
 SIGNAL_NAMES = {"blue": QT_TRANSLATE_NOOP("signal", "blue"), "yellow": QT_TRANSLATE_NOOP("signal", "yellow"),
                 "orange": QT_TRANSLATE_NOOP("signal", "orange"), "red": QT_TRANSLATE_NOOP("signal", "red")}
 SIGNAL_COLOUR = {"blue": "#1f5fbf", "yellow": "#f4d03f", "orange": "#e67e22", "red": "#c0392b"}
 SIGNAL_TEXT = {"blue": "white", "yellow": "black", "orange": "black", "red": "white"}
 
 
-EXERCISE_MARK = ("演习 EXERCISE", "#c0392b")  # bilingual on purpose, like the issue's wording: seen by everyone
-REPLAY_MARK = ("回放 REPLAY", "#6c3483")
+REPLAY_MARK = "回放 REPLAY"  # bilingual on purpose, like 演习 EXERCISE: whoever looks, whatever the language
 
 
 def mode_marks(session: Session, replaying: bool) -> list[tuple[str, str]]:
-    """What marks a window that does not show the live city: an exercise database, a replay."""
-    marks = [EXERCISE_MARK] if session.store.meta("mode") == "exercise" else []
-    return marks + ([REPLAY_MARK] if replaying else [])
+    """What marks a window that does not show the live city (text, colour): an exercise database, a replay."""
+    marks = [(EXERCISE_MARK, "#c0392b")] if is_exercise(session.store) else []
+    return marks + ([(REPLAY_MARK, "#6c3483")] if replaying else [])
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -93,8 +94,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.desk = TaskDesk(session, self.role.key)
         self.desk.incidents_shown.connect(self.canvas.show_incidents)
         self.desk.refresh()
-        self.desk_dock = self._dock("DeskDock", self.tr("Tasks and alerts"), self.desk,
-                                    QtCore.Qt.DockWidgetArea.BottomDockWidgetArea)
         self.camera_panel = CameraPanel(session)
         self.desk.place_chosen.connect(self._show_place)
         self.canvas.place_menu_requested.connect(self._place_menu)
@@ -104,11 +103,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.chart_dock = self._dock("ChartDock", self.tr("Sensor readings"), self.sensor_chart,
                                      QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
         self.vital_signs = VitalSignsPanel(session)
-        self.vitals_dock = self._dock("VitalsDock", self.tr("City vital signs"), self.vital_signs,
-                                      QtCore.Qt.DockWidgetArea.BottomDockWidgetArea)
+        # The desk and the vital signs share the bottom as tabs of one dock: Qt (6.11) leaves a stale tab bar on
+        # screen when a window has two groups of tabified docks, so only the right side is tabified docks.
+        self.bottom_tabs = QtWidgets.QTabWidget()
+        self.bottom_tabs.setDocumentMode(True)
+        self.bottom_tabs.addTab(self.desk, self.tr("Tasks and alerts"))
+        self.bottom_tabs.addTab(self.vital_signs, self.tr("City vital signs"))
+        self.desk_dock = self._dock("DeskDock", self.tr("Tasks and alerts"), self.bottom_tabs,
+                                    QtCore.Qt.DockWidgetArea.BottomDockWidgetArea)
         for dock in (self.feeds_dock, self.cameras_dock, self.chart_dock):
             self.tabifyDockWidget(self.identify_dock, dock)
-        self.tabifyDockWidget(self.desk_dock, self.vitals_dock)
         self.timeline = TimelineWidget(player) if player is not None else None
         if self.timeline is not None:  # the whole width of the window, under everything
             bar = QtWidgets.QToolBar(self.tr("Replay timeline"))
@@ -117,7 +121,6 @@ class MainWindow(QtWidgets.QMainWindow):
             bar.addWidget(self.timeline)
             self.addToolBar(QtCore.Qt.ToolBarArea.BottomToolBarArea, bar)
         self.identify_dock.raise_()
-        self.desk_dock.raise_()
         self._build_toolbar(basemap)
         self._build_menus()
         self._build_status_bar()
@@ -185,7 +188,6 @@ class MainWindow(QtWidgets.QMainWindow):
         view_menu.addAction(self.desk_dock.toggleViewAction())
         view_menu.addAction(self.cameras_dock.toggleViewAction())
         view_menu.addAction(self.chart_dock.toggleViewAction())
-        view_menu.addAction(self.vitals_dock.toggleViewAction())
         role_menu = self.menuBar().addMenu(self.tr("&Role"))
         roles = QtGui.QActionGroup(self)
         for key, role in ROLES.items():
@@ -346,13 +348,38 @@ class MainWindow(QtWidgets.QMainWindow):
         self.canvas.centre_on(float(layer.x[row]), float(layer.y[row]))
 
     def _place_menu(self, lon: float, lat: float, where: QtCore.QPoint) -> QtWidgets.QMenu | None:
-        """Right click on the map: the duty officer opens an incident there."""
-        if not self.role.sees_all:
-            return None
+        """Right click on the map: the duty officer opens an incident there; in an exercise, the trainer injects
+        a report there."""
         menu = QtWidgets.QMenu(self)
-        menu.addAction(self.tr("Open an incident here"), lambda: self.desk.open_incident_at(lon, lat))
+        if self.role.sees_all and self.session.derive:
+            menu.addAction(self.tr("Open an incident here"), lambda: self.desk.open_incident_at(lon, lat))
+        if is_exercise(self.session.store) and self.session.derive:
+            menu.addAction(self.tr("Inject: a fallen tree here…"),
+                           lambda: self._ask_inject("fallen_tree", lon, lat, self.tr("A fallen tree blocks the road.")))
+            menu.addAction(self.tr("Inject: a flooding report here…"),
+                           lambda: self._ask_inject("flood_report", lon, lat, self.tr("Water is rising here.")))
+        if menu.isEmpty():
+            return None
         menu.popup(where)
         return menu
+
+    def _ask_inject(self, kind: str, lon: float, lat: float, text: str) -> None:
+        text, ok = QtWidgets.QInputDialog.getText(self, self.tr("Exercise inject"), self.tr("What is reported:"),
+                                                  text=text)
+        if ok and text.strip():
+            self.inject(kind, lon, lat, text.strip())
+
+    def inject(self, kind: str, lon: float, lat: float, text: str) -> bool:
+        """A trainer's inject at a place, now (by the exercise's clock); says why if it is refused."""
+        feed = next((f for f in self.feeds.feeds if getattr(f, "overrides", None) is not None), None)
+        try:
+            hand_inject(self.session, kind, lon=lon, lat=lat, text=text,
+                        overrides=feed.overrides if feed is not None else None)
+        except (InjectError, ExerciseError, ValueError) as exc:
+            self.statusBar().showMessage(str(exc), 10_000)
+            return False
+        self.statusBar().showMessage(self.tr("Injected: %1").replace("%1", text), 5000)
+        return True
 
     def _show_place(self, lon: float, lat: float, title: str) -> None:
         """An incident at a place, not on an object: the map goes there, the cameras near it are listed."""
@@ -380,7 +407,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1400, 900)
+            self.resize(DEFAULT_SIZE)
         state = self.settings.value(self._setting("window/state"))
         if state is not None:
             self.restoreState(state)

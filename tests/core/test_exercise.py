@@ -458,3 +458,14 @@ def test_a_recording_catalogue_and_copy_refuse_a_real_target(demo_copy, tmp_path
     sqlite3.connect(tmp_path / "empty.db").close()
     with pytest.raises(ExerciseError, match="not a console database"):
         Catalogue.from_database(tmp_path / "empty.db")
+
+
+def test_the_console_refuses_an_exercise_feed_on_a_real_database(tmp_path):
+    from console.core.feeds.config import FeedConfig
+    from console.core.feeds.manager import FeedManager
+
+    store = Store(tmp_path / "real.db")
+    manager = FeedManager(Session(store))
+    errors = manager.configure([FeedConfig("drill", "exercise", True, {"scenario": "in-fa"})])
+    assert len(errors) == 1 and "exercise database" in errors[0] and manager.feeds == []
+    store.close()

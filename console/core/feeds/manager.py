@@ -41,6 +41,12 @@ class FeedManager:
         self.feeds = []
         self.configs = list(configs)
         errors = []
+        from ..exercise import ExerciseError, check_exercise_feeds  # (exercise builds on the feeds)
+
+        try:
+            check_exercise_feeds(configs, self.session.store)  # a drill never writes into real data
+        except ExerciseError as exc:
+            return [str(exc)]
         for config in configs:
             if not config.enabled:
                 continue
