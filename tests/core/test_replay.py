@@ -412,3 +412,55 @@ def test_a_database_still_open_elsewhere_is_read_through_its_wal(tmp_path):
 def test_snapshot_cache_reports_its_size(live, replay):
     assert replay.cache.size_bytes == os.path.getsize(replay.cache.path) > 0
     assert isinstance(replay.cache, SnapshotCache)
+
+
+def test_skipping_overridden_readings_gives_the_state_applying_them_all_gives(tmp_path):
+    """ReplayStore.apply_to (and the snapshots) skip readings a later one overrides (store.superseded): late readings,
+    stations reporting some quantities of a group or several groups at once, a station registered between its
+    readings, one never registered; against every event through the projector, at many bounds."""
+    from console.core.replay.store import ReplayStore, superseded
+
+    path = tmp_path / "mixed.db"
+    store = Store(path)
+    store.append([register("flood_points", f"fp{i}", 114.0 + i / 100, 22.5) for i in range(3)]
+                 + [register("stations", f"st{i}", 114.0 + i / 100, 22.6, warning_level_m=4.0) for i in range(3)])
+    rng = random.Random(7)
+    quantities = ("wind_mean_ms", "wind_gust_ms", "rain_1h_mm", "rain_acc_mm", "level_m")
+    second = 0
+    for k in range(120):
+        batch = []
+        for _ in range(rng.randint(1, 12)):
+            second += rng.randint(0, 2)
+            when = to_utc_text(datetime.fromtimestamp(1_627_000_000 + second - rng.choice((0, 0, 0, 5, 30)),
+                                                      tz=BEIJING))
+            if rng.random() < 0.45:
+                batch.append(make_event(ev.FLOOD_READING, {"id": f"fp{rng.randint(0, 2)}",
+                                                           "depth_cm": rng.randint(0, 60)}, when, "mqtt"))
+            else:
+                carried = rng.sample(quantities, rng.choice((1, 1, 2, 3, 5)))
+                batch.append(make_event(ev.STATION_READING, {"id": f"st{rng.randint(0, 4)}",
+                                                             **{q: rng.uniform(0, 40) for q in carried}}, when, "mqtt"))
+        if k == 60:
+            batch.append(register("stations", "st3", 114.1, 22.6, time=when))
+        store.append(batch)
+    last = store.conn.execute("SELECT max(seq) FROM events").fetchone()[0]
+    store.close()
+    recording = Recording(path)
+    every, skipping = ReplayStore(recording), ReplayStore(recording)
+    dropped = 0
+    for target in sorted(rng.sample(range(1, last + 1), 40)) + [last]:
+        with every.transaction():
+            for events in every.recorded_batches(every.bound, target):
+                every._apply(events, {})
+        with skipping.transaction():
+            if rng.random() < 0.3:  # from the start, or on from where it is
+                skipping.clear()
+            rows = [r for b in skipping.raw_batches(skipping.bound, target) for r in b]
+            dropped += len(rows) - len(superseded(rows))
+            skipping.apply_to(target)
+        assert skipping.bound == every.bound == target
+        assert skipping.projection_state() == every.projection_state(), target
+    assert dropped > 100  # it did skip
+    every.close()
+    skipping.close()
+    recording.close()

@@ -11,8 +11,15 @@ demo city are stored once, the 750 sensors once per point, alerts, incidents and
 Restoring works from the state the working tables are in (bound B), touching only rows that differ:
 - back (S < B): the rows with updated_seq > S are those changed since S; each gets its version at S, or is deleted
   when it had none (it did not exist yet);
-- forward (B < S): the rows changed in (B, S] are exactly those with a version in (B, S]; each gets its latest one.
-So a seek costs the rows that changed between the two moments plus the events after the snapshot.
+- forward (B < S): the rows changed in (B, S] are exactly those with a version in (B, S]; each gets its latest one,
+  the version valid at S: updated_seq <= S < until, where `until` is the updated_seq of the row's next version (2**62
+  for its last). Scanning every version in (B, S] for it costs the whole span on a long jump (the sensors alone
+  leave 750 versions per point), so each version also has its lifetime class, `life`: the bit length of
+  until - updated_seq (OPEN for a last version). A version of class c valid at S has S - 2**c < updated_seq <= S,
+  so the index (life, updated_seq, until) is read, per class, only over that window, where a row has at most
+  about two versions of that class: what is read is about what is restored, however long the jump.
+So a seek costs the rows that changed between the two moments plus the events after the snapshot (less the readings
+overridden before the target: ReplayStore.apply_to).
 
 A cache is trusted only when its key (the recording's path, size, mtime, WAL, schema version and last seq, the cache
 format and the snapshot spacing) matches and the file's SHA-256 is the one written beside it when it was built (a
@@ -35,13 +42,13 @@ from urllib.parse import quote
 import numpy as np
 
 from .. import events as ev
-from ..events import Event
 from ..paths import user_data_dir
 from ..projections import all_table_columns
 from .recording import Recording, to_ms
 from .store import ReplayStore
 
-FORMAT = 2  # bump when the cache's tables or meaning change
+FORMAT = 3  # bump when the cache's tables or meaning change
+OPEN = 63  # lifetime class of a row's last version (valid to the end); `until` is then 2**62
 
 
 class CacheInvalid(Exception):
@@ -68,7 +75,7 @@ class SnapshotCache:
     tables: dict[str, list[str]] = field(default_factory=lambda: {t: list(c) for t, c in all_table_columns().items()})
 
     @classmethod
-    def open(cls, recording: Recording, folder: Path | None = None, snapshot_every: int = 20_000) -> SnapshotCache:
+    def open(cls, recording: Recording, folder: Path | None = None, snapshot_every: int = 8_000) -> SnapshotCache:
         """The recording's cache, built (again) unless a valid one is there."""
         path = cache_path(recording, folder)
         key = cache_key(recording, snapshot_every)
@@ -112,7 +119,7 @@ class SnapshotCache:
 
     def attach(self, store: ReplayStore) -> None:
         store.conn.execute("ATTACH ? AS snap", (_uri(self.path),))
-        store.conn.execute("CREATE TEMP TABLE IF NOT EXISTS replay_pick (id TEXT, u INTEGER)")
+        store.conn.execute("CREATE TEMP TABLE IF NOT EXISTS replay_ranges (life INTEGER PRIMARY KEY, lo INTEGER)")
 
     def detach(self, store: ReplayStore) -> None:
         store.conn.execute("DETACH snap")
@@ -126,6 +133,11 @@ class SnapshotCache:
         conn, current = store.conn, store.bound
         touched: dict[str, set[str]] = {}
         removed: dict[str, set[str]] = {}
+        if target > current:
+            conn.execute("DELETE FROM temp.replay_ranges")
+            conn.executemany("INSERT INTO temp.replay_ranges VALUES (?, ?)",
+                             [(OPEN, current)] + [(c, max(current, target - (1 << c)))
+                                                  for c in range(1, store.recording.last_seq.bit_length() + 1)])
         for table, names in self.tables.items():
             cols = ",".join(names)
             picked = ",".join(f"v.{n}" for n in names)
@@ -144,20 +156,15 @@ class SnapshotCache:
                     conn.execute(f"DELETE FROM main.{table} WHERE updated_seq > ?", (target,))
                     removed[table] = gone
             elif target > current:
-                # The latest version of each row in (current, target], picked in Python from the covering index:
-                # per version a correlated max() in SQL took a second over a long jump.
-                latest: dict[str, int] = {}
-                for row_id, seq in conn.execute(f"SELECT id, updated_seq FROM snap.{table} "
-                                                f"WHERE updated_seq > ? AND updated_seq <= ?", (current, target)):
-                    if seq > latest.get(row_id, -1):
-                        latest[row_id] = seq
-                if not latest:
+                # The versions valid at the target among those stored in (current, target]: the index by lifetime
+                # class bounds what is read to about the result (see the module docstring). BETWEEN, not
+                # "> r.lo AND <= :target": with that, SQLite bounds the index range by :target only.
+                ids = {r[0] for r in conn.execute(
+                    f"INSERT OR REPLACE INTO main.{table} ({cols}) SELECT {picked} FROM temp.replay_ranges r "
+                    f"CROSS JOIN snap.{table} v ON v.life = r.life AND v.updated_seq BETWEEN r.lo + 1 AND :target "
+                    f"AND v.until > :target RETURNING id", {"target": target})}
+                if not ids:
                     continue
-                ids = set(latest)
-                conn.execute("DELETE FROM temp.replay_pick")
-                conn.executemany("INSERT INTO temp.replay_pick VALUES (?, ?)", latest.items())
-                conn.execute(f"INSERT OR REPLACE INTO main.{table} ({cols}) SELECT {picked} FROM temp.replay_pick p "
-                             f"JOIN snap.{table} v ON v.id = p.id AND v.updated_seq = p.u")
             else:
                 continue
             touched[table] = ids
@@ -171,15 +178,21 @@ def cache_key(recording: Recording, snapshot_every: int) -> str:
                       sort_keys=True)
 
 
-def _snapshot(store: ReplayStore, tables: dict[str, list[str]], events: list[Event]) -> None:
-    """Apply the events, then keep the rows they changed as a snapshot point."""
+def _snapshot(store: ReplayStore, tables: dict[str, list[str]], rows: list[tuple]) -> None:
+    """Apply the events (rows of raw_batches), then keep the rows they changed as a snapshot point (staged: their
+    lifetimes are known at the end)."""
     previous = store.bound
-    store._apply(events, {})
+    store._apply_rows(rows, {})
     for table, names in tables.items():
         cols = ",".join(names)
-        store.conn.execute(f"INSERT INTO snap.{table} ({cols}) SELECT {cols} FROM main.{table} WHERE updated_seq > ?",
-                           (previous,))
+        store.conn.execute(f"INSERT INTO stage.{table} ({cols}) SELECT {cols} FROM main.{table} "
+                           f"WHERE updated_seq > ?", (previous,))
     store.conn.execute("INSERT INTO snap.snapshots VALUES (?)", (store.bound,))
+
+
+def _life_class(span: str) -> str:
+    """SQL: the lifetime class of a version that lives `span` seqs (its bit length: 1 for 1, 2 for 2-3, …)."""
+    return "CASE " + " ".join(f"WHEN {span} < {1 << c} THEN {c}" for c in range(1, OPEN)) + f" ELSE {OPEN - 1} END"
 
 
 def _digest_path(path: Path) -> Path:
@@ -209,12 +222,16 @@ def build(recording: Recording, path: Path, key: str, snapshot_every: int) -> No
     conn = store.conn
     try:
         conn.execute("ATTACH ? AS snap", (str(tmp),))
+        conn.execute("ATTACH '' AS stage")  # the versions as stored at each point, before their lifetimes are known
         conn.execute("PRAGMA snap.journal_mode=OFF")  # written once then renamed: a failed build is thrown away
         conn.execute("PRAGMA snap.synchronous=OFF")
+        conn.execute("PRAGMA stage.journal_mode=OFF")
         tables = {t: list(c) for t, c in all_table_columns().items()}
         for table, names in tables.items():
-            conn.execute(f"CREATE TABLE snap.{table} ({','.join(names)}, PRIMARY KEY (id, updated_seq)) WITHOUT ROWID")
-            conn.execute(f"CREATE INDEX snap.{table}_by_seq ON {table} (updated_seq)")
+            conn.execute(f"CREATE TABLE stage.{table} ({','.join(names)}, PRIMARY KEY (id, updated_seq)) "
+                         f"WITHOUT ROWID")
+            conn.execute(f"CREATE TABLE snap.{table} ({','.join(names)}, until INTEGER NOT NULL, "
+                         f"life INTEGER NOT NULL, PRIMARY KEY (id, updated_seq)) WITHOUT ROWID")
         conn.execute("CREATE TABLE snap.snapshots (seq INTEGER PRIMARY KEY)")
         conn.execute("CREATE TABLE snap.moments (seq INTEGER PRIMARY KEY, horizon TEXT NOT NULL)")
         conn.execute("CREATE TABLE snap.minutes (minute TEXT PRIMARY KEY, n INTEGER NOT NULL)")
@@ -224,27 +241,35 @@ def build(recording: Recording, path: Path, key: str, snapshot_every: int) -> No
         minutes: Counter[str] = Counter()
         moments: list[tuple[int, str]] = []
         horizon, received, last = "", None, 0
-        chunk: list[Event] = []
+        chunk: list[tuple] = []
         cost = 0
-        for events in store.recorded_batches(0, recording.last_seq):
-            for e in events:
-                if received is not None and e.received_time != received:
+        registered = ev.OBJECTS_REGISTERED
+        for rows in store.raw_batches(0, recording.last_seq):
+            for row in rows:  # seq, id, type, event_time, received_time, …
+                if received is not None and row[4] != received:
                     moments.append((last, horizon))  # the previous append ended at `last`
-                if e.event_time > horizon:
-                    horizon = e.event_time
-                received, last = e.received_time, e.seq
-                chunk.append(e)
+                if row[3] > horizon:
+                    horizon = row[3]
+                received, last = row[4], row[0]
+                chunk.append(row)
                 # A registration of 50,000 trees costs as much as 50,000 readings: a point right after it, so that
                 # no seek past it applies it again.
-                cost += len(e.payload.get("objects", ())) if e.type == ev.OBJECTS_REGISTERED else 1
+                cost += len(json.loads(row[6]).get("objects", ())) if row[2] == registered else 1
                 if cost >= snapshot_every:
                     _snapshot(store, tables, chunk)
                     chunk, cost = [], 0
-            minutes.update(e.event_time[:16] for e in events)
+            minutes.update(row[3][:16] for row in rows)
         if chunk:
             _snapshot(store, tables, chunk)
         if last:
             moments.append((last, horizon))
+        for table, names in tables.items():  # each version's end: the next version of the row, if any
+            cols = ",".join(names)
+            conn.execute(f"INSERT INTO snap.{table} ({cols}, until, life) SELECT {cols}, coalesce(nxt, {1 << 62}), "
+                         f"CASE WHEN nxt IS NULL THEN {OPEN} ELSE {_life_class('nxt - updated_seq')} END FROM "
+                         f"(SELECT {cols}, lead(updated_seq) OVER (PARTITION BY id ORDER BY updated_seq) AS nxt "
+                         f"FROM stage.{table})")
+            conn.execute(f"CREATE INDEX snap.{table}_by_life ON {table} (life, updated_seq, until)")
         conn.executemany("INSERT INTO snap.moments VALUES (?, ?)", moments)
         conn.executemany("INSERT INTO snap.minutes VALUES (?, ?)", sorted(minutes.items()))
         conn.executemany("INSERT INTO snap.meta VALUES (?, ?)", [("key", key), ("complete", "1")])

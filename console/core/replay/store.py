@@ -15,6 +15,7 @@ from typing import Callable, Iterator, Sequence
 
 import sqlite_utils
 
+from .. import events as ev
 from ..config import Config, load_config
 from ..events import Event
 from ..projections import Projector, Row, all_table_columns, create_tables, select_ids
@@ -23,6 +24,17 @@ from .recording import Recording, uri_of
 
 BATCH = 20_000  # events read and applied at a time
 _SELECT_EVENTS = "SELECT seq, id, type, event_time, received_time, source, payload FROM rec.events"
+
+# Readings that a later reading of the same object overrides need not go through the projector when all that is
+# wanted is the state at the end (a seek, a snapshot): see `superseded`. SQLite picks out the object and, for a
+# station, which quantities the reading carries (bit i: STATION_BITS[i]) without Python parsing every payload.
+STATION_BITS = ("wind_mean_ms", "wind_gust_ms", "rain_1h_mm", "rain_acc_mm", "level_m")
+STATION_GROUPS = (0b00011, 0b01100, 0b10000)  # wind, rain, level: each keeps its newest reading (projections)
+_SELECT_RAW = ("SELECT seq, id, type, event_time, received_time, source, payload, "
+               "CASE WHEN type IN (:flood, :station) THEN json_extract(payload, '$.id') END, "
+               "CASE WHEN type = :station THEN "
+               + " + ".join(f"(json_type(payload, '$.{q}') IS NOT NULL) * {1 << i}" for i, q in enumerate(STATION_BITS))
+               + " END FROM rec.events WHERE seq > :after AND seq <= :upto ORDER BY seq LIMIT :n")
 
 
 class ReplayStore(Store):
@@ -73,14 +85,36 @@ class ReplayStore(Store):
                          received_time=r[4], seq=r[0]) for r in rows]
             after = rows[-1][0]
 
+    def raw_batches(self, after: int, upto: int, batch: int = BATCH) -> Iterator[list[tuple]]:
+        """The recording's events with after < seq <= upto, in seq order, as rows: the event's columns (as
+        _SELECT_EVENTS), then a reading's object id and a station reading's quantity bits (else None)."""
+        while after < upto:
+            rows = self.conn.execute(_SELECT_RAW, {"flood": ev.FLOOD_READING, "station": ev.STATION_READING,
+                                                   "after": after, "upto": upto, "n": batch}).fetchall()
+            if not rows:
+                return
+            yield rows
+            after = rows[-1][0]
+
     def apply_to(self, seq: int) -> dict[str, set[str]]:
-        """Apply the recording's events after the bound up to `seq` (forward only); the ids changed, per table."""
+        """Apply the recording's events after the bound up to `seq` (forward only); the ids changed, per table.
+        Only the state at `seq` counts: readings overridden before it are skipped (`superseded`)."""
         touched: dict[str, set[str]] = {}
-        for events in self.recorded_batches(self.bound, seq):
-            self._apply(events, touched)
+        for rows in self.raw_batches(self.bound, seq):
+            self._apply_rows(rows, touched)
         if seq > self.bound:
             self._set_bound(min(seq, self.recording.last_seq))
         return touched
+
+    def _apply_rows(self, rows: list[tuple], touched: dict[str, set[str]]) -> None:
+        """Apply rows of `raw_batches` as the events they are, less the superseded readings; the bound moves to
+        the last row's seq."""
+        events = [Event(type=r[2], payload=json.loads(r[6]), event_time=r[3], source=r[5], id=r[1],
+                        received_time=r[4], seq=r[0]) for r in superseded(rows)]
+        if events:
+            for table, changed in self.projector.apply(events).items():
+                touched.setdefault(table, set()).update(r["id"] for r in changed)
+        self._set_bound(rows[-1][0])
 
     def _apply(self, events: list[Event], touched: dict[str, set[str]]) -> dict[str, list[Row]]:
         changed = self.projector.apply(events)
@@ -150,6 +184,46 @@ class ReplayStore(Store):
 
     def close(self) -> None:
         self.conn.close()  # the private database goes with it
+
+
+def superseded(rows: list[tuple]) -> list[tuple]:
+    """The rows (of `raw_batches`, in seq order) less the readings a later one in the same rows overrides: applying
+    what is left gives exactly the state applying them all gives, though not the same rows changed on the way.
+
+    A flood point keeps its newest reading by event time (a late one older than the current is ignored), so a
+    reading is overridden by the next reading of the same point when that one is not older: whether or not the
+    first was taken, the second is, and writes every column the first did. A station keeps the newest reading per
+    group of quantities (wind, rain, level) independently; a reading is overridden by the next reading of the station
+    that carries any of its groups when that one carries exactly the same groups, at least the same quantities and
+    is not older (the groups' times then end the same; the others, and other groups' readings between, are
+    untouched by it). Overriding chains (each later reading is not older than the one it overrides). A registration
+    among the rows (an object may be registered again, or first, between its readings) turns this off."""
+    flood, station, registered = ev.FLOOD_READING, ev.STATION_READING, ev.OBJECTS_REGISTERED
+    if any(r[2] == registered for r in rows):
+        return rows
+    keep = [True] * len(rows)
+    next_flood: dict = {}  # point id -> event time of its next reading
+    next_station: dict = {}  # (station id, group) -> (groups, quantity bits, event time) of its next reading
+    for i in range(len(rows) - 1, -1, -1):
+        row = rows[i]
+        kind = row[2]
+        if kind == flood:
+            later = next_flood.get(row[7])
+            if later is not None and later >= row[3]:
+                keep[i] = False
+            next_flood[row[7]] = row[3]
+        elif kind == station and row[8]:
+            bits = row[8]
+            groups = tuple(g for g in STATION_GROUPS if bits & g)
+            nexts = [next_station.get((row[7], g)) for g in groups]
+            later = nexts[0]
+            if (later is not None and all(n is later for n in nexts) and later[0] == groups
+                    and bits & later[1] == bits and later[2] >= row[3]):
+                keep[i] = False
+            mine = (groups, bits, row[3])
+            for g in groups:
+                next_station[(row[7], g)] = mine
+    return [row for row, k in zip(rows, keep) if k]
 
 
 class _Transaction:
