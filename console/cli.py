@@ -113,8 +113,6 @@ def main(argv: list[str] | None = None) -> int:
 def training_recording() -> Path:
     """The Typhoon In-Fa training recording: the bundled scenario played once through the console (rules, tasks)
     into the user's data folder; later calls open it at once."""
-    from argparse import Namespace
-
     from .core.paths import user_data_dir
     from .core.store import Store
 
@@ -127,10 +125,39 @@ def training_recording() -> Path:
             stale.unlink(missing_ok=True)
         store = Store(building)
         store.set_meta("recording", "Typhoon In-Fa (烟花), 23-27 July 2021: bundled training scenario")
-        _simulate_into(store, Namespace(speed=0.0, start=None, end=None))
+        record_scenario(store)
         store.close()  # the last connection: SQLite folds the WAL into the file
         building.rename(path)
     return path
+
+
+def record_scenario(store, minutes: int = 1, start=None, end=None) -> int:
+    """The In-Fa scenario (or its start..end window) through a live session (rules, dispatch) into `store`, as a
+    console receiving it would have stored it: one append per `minutes` of scenario time, so a replay can stop at
+    any minute."""
+    import json
+    from datetime import timedelta
+
+    from .core.demo import ensure_demo
+    from .core.feeds.messages import MessageParser
+    from .core.scenario import InFaScenario
+    from .core.session import Session
+    from .core.timefmt import parse_time
+
+    session = Session(store)
+    ensure_demo(session)
+    parser = MessageParser(session.known, store.config.area, "in-fa")
+    stored, batch, batch_end = 0, [], None
+    for message in InFaScenario.from_demo(known=session.known).messages(start, end):
+        moment = parse_time(message["time"])
+        if batch and moment >= batch_end:
+            stored += len(session.ingest(batch))
+            batch = []
+        if not batch:
+            batch_end = moment + timedelta(minutes=minutes)
+        batch.append(parser.parse(json.dumps(message, ensure_ascii=False)))
+    stored += len(session.ingest(batch))
+    return stored
 
 
 def _replay(args) -> int:

@@ -88,3 +88,21 @@ def test_simulate_reports_a_broker_it_cannot_reach(tmp_path):
                              "--speed", "0", "--start", "2021-07-25T09:00+08:00", "--end", "2021-07-25T09:05+08:00"],
                             capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+
+
+def test_the_training_recording_stores_a_minute_of_scenario_per_append(tmp_path):
+    from console.cli import record_scenario
+    from console.core.replay import Replay
+    from console.core.store import Store
+
+    store = Store(tmp_path / "infa.db")
+    stored = record_scenario(store, start="2021-07-25T09:00+08:00", end="2021-07-25T09:10+08:00")
+    appends, minutes = store.conn.execute(
+        "SELECT count(DISTINCT received_time), count(DISTINCT substr(event_time, 1, 16)) FROM events "
+        "WHERE source = 'in-fa'").fetchone()
+    assert stored > 700 * 2 and 1 < minutes == appends  # one append for each minute that has messages
+    store.close()
+    replay = Replay(tmp_path / "infa.db", cache_folder=tmp_path / "cache")
+    replay.seek("2021-07-25T01:04:30.000Z")  # 09:04:30 Beijing: the state after the 09:04 minute
+    assert replay.time.startswith("2021-07-25T01:04")
+    replay.close()
