@@ -7,7 +7,7 @@ everything. Views filter what they read from the session; no role changes what a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from layers.i18n import QT_TRANSLATE_NOOP
 
@@ -20,17 +20,37 @@ class Role:
     alert_agencies: tuple[str, ...]  # the rules' agencies whose alerts this desk is shown; () = all
     sees_all: bool = False
 
-    def sees_alert(self, alert: Mapping[str, Any], incident_agencies: Mapping[str, set[str]]) -> bool:
-        """An alert for this desk: its own rule's agency, or an incident this desk has a task on."""
-        if self.sees_all or alert.get("agency") in self.alert_agencies:
-            return True
-        return self.key in incident_agencies.get(alert.get("incident_id") or "", ())
+    # The desk's queries, as SQL over the projection tables: a storm holds tens of thousands of tasks, and the desk
+    # reads only the most urgent of them (LIMIT), sorted by SQLite, not all of them in Python.
+    def shares(self) -> tuple[str, list[Any]]:
+        """SQL: the incidents this desk has a task on (any state)."""
+        return "SELECT incident_id FROM tasks WHERE agency = ?", [self.key]
 
-    def task_relation(self, task: Mapping[str, Any], incident_agencies: Mapping[str, set[str]]) -> str:
-        """'own' (this desk's queue), 'shared' (another agency's task on an incident this desk works on) or ''."""
-        if self.sees_all or task.get("agency") == self.key:
-            return "own"
-        return "shared" if self.key in incident_agencies.get(task.get("incident_id") or "", ()) else ""
+    def owns(self, task: dict[str, Any]) -> bool:
+        """A task in this desk's queue (else another agency's, shown because it shares the incident)."""
+        return self.sees_all or task.get("agency") == self.key
+
+    def task_filter(self) -> tuple[str, list[Any]]:
+        """WHERE clause and parameters: this desk's own tasks and the other agencies' on incidents it shares."""
+        if self.sees_all:
+            return "1", []
+        shares, params = self.shares()
+        return f"(agency = ? OR incident_id IN ({shares}))", [self.key, *params]
+
+    def alert_filter(self) -> tuple[str, list[Any]]:
+        """WHERE clause: alerts of this desk's agencies, or on an incident it has a task on."""
+        if self.sees_all:
+            return "1", []
+        shares, params = self.shares()
+        marks = ",".join("?" * len(self.alert_agencies))
+        return f"(agency IN ({marks}) OR incident_id IN ({shares}))", [*self.alert_agencies, *params]
+
+    def incident_filter(self) -> tuple[str, list[Any]]:
+        """WHERE clause: the incidents this desk has a task on (all of them for the duty officer)."""
+        if self.sees_all:
+            return "1", []
+        shares, params = self.shares()
+        return f"id IN ({shares})", params
 
 
 ALL_LAYERS = ("flood_points", "stations", "trees", "construction_sites", "cameras")
@@ -43,11 +63,3 @@ ROLES: dict[str, Role] = {role.key: role for role in (
     Role("greening", QT_TRANSLATE_NOOP("roles", "Greening"), ("trees", "stations", "cameras"), ("greening",)),
 )}
 DEFAULT_ROLE = "duty_officer"
-
-
-def incident_agencies(tasks: Iterable[Mapping[str, Any]]) -> dict[str, set[str]]:
-    """incident id -> the agencies with a task on it (any state)."""
-    out: dict[str, set[str]] = {}
-    for task in tasks:
-        out.setdefault(task["incident_id"], set()).add(task["agency"])
-    return out

@@ -289,12 +289,12 @@ class Session:
         return rows[0] if rows else None
 
     def query(self, table: str, where: str = "", params: Sequence[Any] = (), order_by: str = "id",
-              columns: Sequence[str] = ()) -> list[Row]:
+              columns: Sequence[str] = (), limit: int | None = None) -> list[Row]:
         """Rows of the alerts, incidents or tasks tables (or any projection) matching a WHERE clause; only the
-        given columns if any (views refreshing thousands of rows skip the long JSON ones)."""
+        given columns if any (views refreshing thousands of rows skip the long JSON ones), the first `limit`."""
         names = ", ".join(columns) or "*"
         cursor = self.store.conn.execute(
-            f"SELECT {names} FROM {table}" + (f" WHERE {where}" if where else "") + f" ORDER BY {order_by}",
-            list(params))
+            f"SELECT {names} FROM {table}" + (f" WHERE {where}" if where else "") + f" ORDER BY {order_by}"
+            + (f" LIMIT {int(limit)}" if limit is not None else ""), list(params))
         keys = [d[0] for d in cursor.description]
         return [dict(zip(keys, row)) for row in cursor]

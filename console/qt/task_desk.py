@@ -14,7 +14,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from console.core import events as ev
 from console.core import incidents as inc
 from console.core.feeds.messages import RESPONSE_LEVELS, SIGNAL_LEVELS
-from console.core.roles import ROLES, Role, incident_agencies
+from console.core.roles import ROLES, Role
 from console.core.session import Session
 from console.core.store import StoreError
 from console.core.timefmt import beijing_text
@@ -24,6 +24,14 @@ from .i18n import translate
 from .rows_model import ID_ROLE, Row, RowsModel
 
 REFRESH_MS = 1_000
+ROWS_SHOWN = 1_000  # the most urgent; the counts above the list cover them all
+# Most urgent first: unfinished, overdue, waiting to be dispatched or taken up, this desk's own, soonest due.
+TASK_ORDER = ("state IN ('done', 'declined', 'cancelled'), overdue DESC, CASE state WHEN 'new' THEN 0 WHEN "
+              "'dispatched' THEN 1 WHEN 'accepted' THEN 2 WHEN 'en_route' THEN 3 ELSE 4 END, agency != '{key}', "
+              "coalesce(due, '~'), created_at, id")
+SEVERITY_ORDER = "CASE severity WHEN 'extreme' THEN 0 WHEN 'severe' THEN 1 WHEN 'moderate' THEN 2 ELSE 3 END"
+ALERT_ORDER = f"state != 'active', {SEVERITY_ORDER}, fired_at DESC, id"
+INCIDENT_ORDER = f"state != 'open', {SEVERITY_ORDER}, opened_at DESC, id"
 TASK_COLUMNS = ("id", "incident_id", "agency", "action", "title", "state", "created_at", "dispatched_at", "due",
                 "overdue")
 ALERT_COLUMNS = ("id", "rule", "severity", "agency", "object_kind", "object_id", "title", "title_template",
@@ -40,8 +48,6 @@ AGENCY_STEPS = (("accepted", QtCore.QT_TRANSLATE_NOOP("TaskDesk", "Accept")),
                 ("en_route", QtCore.QT_TRANSLATE_NOOP("TaskDesk", "En route")),
                 ("on_scene", QtCore.QT_TRANSLATE_NOOP("TaskDesk", "On scene")),
                 ("done", QtCore.QT_TRANSLATE_NOOP("TaskDesk", "Done")))
-STATE_RANK = {state: i for i, state in enumerate(("new", "dispatched", "accepted", "en_route", "on_scene"))}
-SEVERITY_RANK = {name: i for i, name in enumerate(reversed(inc.SEVERITIES))}
 # Words inside alert titles that have a translation of their own (tree grades, signal colours)
 TITLE_WORDS = {**{code: ("values", label) for code, label in LAYER_BY_KIND["trees"].value_labels["grade"].items()},
                **{c: ("signal", c) for c in ("blue", "yellow", "orange", "red")}}
@@ -73,6 +79,7 @@ class TaskDesk(QtWidgets.QWidget):
         self.role: Role = ROLES[role]
         self._dirty = True
         self._incidents: dict[str, Row] = {}
+        self._sized: set[QtWidgets.QTableView] = set()  # tables whose columns were fitted to their rows
         self.summary = QtWidgets.QLabel()
         self.show_finished = QtWidgets.QCheckBox(self.tr("Show finished"))
         self.show_finished.toggled.connect(self.refresh)
@@ -206,23 +213,23 @@ class TaskDesk(QtWidgets.QWidget):
     def _refresh(self) -> None:
         self._dirty = False
         finished = self.show_finished.isChecked()
-        agencies = incident_agencies(self.session.query("tasks", columns=("incident_id", "agency")))
-        unfinished = "" if finished else f"state NOT IN {inc.TASK_ENDS}"
-        tasks = [t for t in self.session.query("tasks", unfinished, columns=TASK_COLUMNS)
-                 if self.role.task_relation(t, agencies)]
-        self._incidents = {i["id"]: i for i in self.session.query("incidents", "" if finished else "state = 'open'",
-                                                                     columns=INCIDENT_COLUMNS)}
-        tasks.sort(key=lambda t: (t["state"] in inc.TASK_ENDS, -t["overdue"], STATE_RANK.get(t["state"], 9),
-                                  self.role.task_relation(t, agencies) != "own", t["due"] or "~", t["created_at"]))
-        alerts = [a for a in self.session.query("alerts", "" if finished else "state = 'active'", columns=ALERT_COLUMNS)
-                  if self.role.sees_alert(a, agencies)]
-        alerts.sort(key=lambda a: a["fired_at"], reverse=True)  # newest first within each group (a stable sort)
-        alerts.sort(key=lambda a: (a["state"] != "active", SEVERITY_RANK.get(a["severity"], 9)))
-        incidents = [i for i in self._incidents.values()
-                     if self.role.sees_all or self.role.key in agencies.get(i["id"], ())]
-        incidents.sort(key=lambda i: i["opened_at"], reverse=True)
-        incidents.sort(key=lambda i: (i["state"] != "open", SEVERITY_RANK.get(i["severity"], 9)))
-        self._relations = agencies
+        role = self.role
+        where, params = role.task_filter()
+        if not finished:
+            where += f" AND state NOT IN {inc.TASK_ENDS}"
+        tasks = self.session.query("tasks", where, params, TASK_ORDER.format(key=role.key), TASK_COLUMNS, ROWS_SHOWN)
+        where, params = role.alert_filter()
+        alerts = self.session.query("alerts", where + ("" if finished else " AND state = 'active'"), params,
+                                    ALERT_ORDER, ALERT_COLUMNS, ROWS_SHOWN)
+        where, params = role.incident_filter()
+        incidents = self.session.query("incidents", where + ("" if finished else " AND state = 'open'"), params,
+                                       INCIDENT_ORDER, INCIDENT_COLUMNS, ROWS_SHOWN)
+        self._incidents = {i["id"]: i for i in incidents}
+        missing = list({t["incident_id"] for t in tasks} - set(self._incidents))
+        if missing:  # the places of tasks whose incident is not listed (closed, or beyond the rows shown)
+            marks = ",".join("?" * len(missing))
+            self._incidents.update((i["id"], i) for i in self.session.query(
+                "incidents", f"id IN ({marks})", missing, columns=INCIDENT_COLUMNS))
         # Construction sites are left off the map's rings: an orange signal puts every site (4,600) under an order,
         # and the sites layer and the desk show them; rings mark the places that need a crew.
         self.incidents_shown.emit([(i["lon"], i["lat"], i["severity"]) for i in reversed(incidents)
@@ -235,18 +242,31 @@ class TaskDesk(QtWidgets.QWidget):
             index = model.row_index(current) if current else None
             if index is not None:
                 view.selectRow(index)
-        for view in (self.task_view, self.alert_view, self.incident_view):
-            view.resizeColumnsToContents()
-        own = [t for t in tasks if self.role.task_relation(t, agencies) == "own" and t["state"] not in inc.TASK_ENDS]
-        overdue = sum(1 for t in own if t["overdue"] and t["state"] not in inc.ARRIVED)
-        waiting = sum(1 for t in own if t["state"] == ("new" if self.role.sees_all else "dispatched"))
+        for view, model in ((self.task_view, self.task_model), (self.alert_view, self.alert_model),
+                            (self.incident_view, self.incident_model)):
+            if model.rows and view not in self._sized:  # once: measuring text costs tens of ms a refresh
+                view.resizeColumnsToContents()
+                self._sized.add(view)
+        own, waiting, overdue, active = self._counts()
         text = self.tr("%1: %2 open tasks, %3 waiting, %4 overdue · %5 active alerts").replace(
-            "%1", translate("roles", self.role.label)).replace("%2", str(len(own))).replace(
-            "%3", str(waiting)).replace("%4", str(overdue)).replace(
-            "%5", str(sum(a["state"] == "active" for a in alerts)))
+            "%1", translate("roles", self.role.label)).replace("%2", f"{own:,}").replace(
+            "%3", f"{waiting:,}").replace("%4", f"{overdue:,}").replace("%5", f"{active:,}")
         self.summary.setText(f"<b>{text}</b>" if not overdue else f"<b style='color:{OVERDUE_COLOUR}'>{text}</b>")
         self._update_buttons()
         self._show_details()
+
+    def _counts(self) -> tuple[int, int, int, int]:
+        """This desk's open tasks, those waiting for it, those overdue; the active alerts it is shown."""
+        role, conn = self.role, self.session.store.conn
+        mine = "1" if role.sees_all else "agency = ?"
+        waiting = "new" if role.sees_all else "dispatched"
+        own, waits, late = conn.execute(
+            f"SELECT count(*), coalesce(sum(state = ?), 0), coalesce(sum(overdue AND state NOT IN {inc.ARRIVED}), 0) "
+            f"FROM tasks WHERE {mine} AND state NOT IN {inc.TASK_ENDS}",
+            [waiting, *([] if role.sees_all else [role.key])]).fetchone()
+        where, params = role.alert_filter()
+        active = conn.execute(f"SELECT count(*) FROM alerts WHERE {where} AND state = 'active'", params).fetchone()[0]
+        return own, waits, late, active
 
     # --- what a row says -------------------------------------------------------------------------
     def _task_state_text(self, task: Row) -> str:
@@ -260,7 +280,7 @@ class TaskDesk(QtWidgets.QWidget):
             return FINISHED_COLOUR
         if task["overdue"] and task["state"] not in inc.ARRIVED:
             return OVERDUE_COLOUR
-        if self.role.task_relation(task, getattr(self, "_relations", {})) == "shared":
+        if not self.role.owns(task):
             return "#5d6d7e"  # another agency's task on a shared incident: shown, but not this desk's to act on
         return None
 
@@ -317,7 +337,7 @@ class TaskDesk(QtWidgets.QWidget):
     def _update_buttons(self) -> None:
         task = self.selected_task()
         incident = self.selected_incident()
-        mine = task is not None and self.role.task_relation(task, getattr(self, "_relations", {})) == "own"
+        mine = task is not None and self.role.owns(task)
 
         def can(state: str, reason: str = "x") -> bool:
             try:

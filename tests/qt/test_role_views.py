@@ -65,7 +65,8 @@ def test_each_desk_sees_its_own_alerts_and_tasks(views, qtbot):
     rescue = desk_task(fire.desk, "rescue")
     assert rescue["incident_id"] == drain["incident_id"] and rescue["due"] == "2026-07-25T02:20:00.000Z"
     assert {t["action"] for t in fire.desk.task_model.rows} >= {"rescue", "drain"}  # the shared incident's work
-    assert fire.desk.role.task_relation(desk_task(fire.desk, "drain"), fire.desk._relations) == "shared"
+    assert not fire.desk.role.owns(desk_task(fire.desk, "drain")) and fire.desk.role.owns(rescue)
+    assert fire.desk.task_model.rows[0]["action"] == "rescue"  # its own before the others' on the same incident
     assert len(duty.desk.incident_model.rows) == 1 and duty.desk.incident_model.rows[0]["severity"] == "extreme"
     assert "超时 0 个" in duty.desk.summary.text()
 
@@ -217,3 +218,14 @@ def test_the_duty_officer_opens_an_incident_where_they_right_click(console, qtbo
     assert abs(incidents[0]["lon"] - 121.4737) < 1e-9 and abs(incidents[0]["lat"] - 31.2304) < 1e-9
     menu.close()
     assert console.open_view("greening")._place_menu(121.47, 31.23, QtCore.QPoint(10, 10)) is None
+
+
+def test_the_desk_lists_the_most_urgent_rows_and_counts_them_all(views, monkeypatch):
+    import console.qt.task_desk as task_desk
+
+    duty, water, _ = views
+    flood_id, _ = underpass(duty.session)
+    duty.session.ingest([flood(flood_id, 30.0, DAY, "r-30")])  # drain and close_underpass for water affairs
+    monkeypatch.setattr(task_desk, "ROWS_SHOWN", 1)
+    water.desk.refresh()
+    assert len(water.desk.task_model.rows) == 1 and "未完成任务 2 个" in water.desk.summary.text()
