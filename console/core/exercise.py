@@ -39,8 +39,9 @@ from .config import Area, load_config
 from .events import Event
 from .feeds.messages import KnownObjects, MessageError, MessageParser
 from .paths import OFFLINE_DATA, user_data_dir
+from .scenario.player import MessageTime
 from .store import Store, StoreError
-from .timefmt import BEIJING, now_utc_text, parse_time, to_utc_text
+from .timefmt import BEIJING, now_utc_text, to_utc_text
 
 EXERCISE_MARK = "演习 EXERCISE"  # what every window, export and report of an exercise carries
 MODE_KEY, EXERCISE_MODE = "mode", "exercise"
@@ -380,24 +381,6 @@ def _message_time(moment: datetime) -> str:
 
 
 # --- the merge ---------------------------------------------------------------------------------------------
-class _TimeOf:
-    """A message's time as an aware UTC datetime (None if it has none); consecutive messages mostly share one."""
-
-    def __init__(self) -> None:
-        self._text: Any = None
-        self._time: datetime | None = None
-
-    def __call__(self, message: Any) -> datetime | None:
-        text = message.get("time") if isinstance(message, dict) else None
-        if text != self._text:
-            self._text = text
-            try:
-                self._time = parse_time(text).astimezone(timezone.utc)
-            except (TypeError, ValueError, AttributeError):
-                self._time = None
-        return self._time
-
-
 class Overrides:
     """What injects do to the base stream: withhold a sensor's or camera's messages, or replace a flood point's
     depth, from `at` (inclusive) to `until` (exclusive; None: to the end). `add` may be called while a feed plays
@@ -446,7 +429,7 @@ def exercise_messages(base: Iterable[dict], injects: Sequence[Inject], start: da
                       for i, (moment, message) in enumerate(inject.messages)
                       if (start is None or moment >= start) and (end is None or moment < end)),
                      key=lambda p: p[:3])
-    time_of = _TimeOf()
+    time_of = MessageTime()
     i = 0
     for message in base:
         moment = time_of(message)

@@ -46,7 +46,7 @@ def _check_speed(speed: Any, allow_zero: bool = False) -> float:
     return float(speed)
 
 
-class _TimeOf:
+class MessageTime:
     """A message's event time as an aware UTC datetime (None if it has none that parses). Consecutive messages
     mostly share one time, so the last text is cached."""
 
@@ -205,7 +205,7 @@ class ScenarioFeed(Feed):
 
     def _run(self) -> None:
         self.health.set_state(FeedState.CONNECTING, "preparing the scenario")
-        time_of = _TimeOf()
+        time_of = MessageTime()
         try:
             messages = self._source()
             pending = next(messages, None)  # the first message may take a while (the models run here)
@@ -287,7 +287,7 @@ def publish_scenario(messages: Iterable[Any], publisher_send: Callable[[str, str
     speed = _check_speed(speed, allow_zero=True)
     if topic_for is None:
         from ..feeds.mqtt import topic_for  # imported here: the scenario works without the MQTT module
-    time_of = _TimeOf()
+    time_of = MessageTime()
     anchor: tuple[float, datetime] | None = None
     sent = 0
     moment = None
