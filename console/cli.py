@@ -60,8 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--speed", type=float, default=600.0, help="playback speed, 1 to 3600 (default 600)")
     drill = commands.add_parser("exercise", help="start an exercise in its own database: a scenario or a recording "
                                 "played as if live, with a trainer's injects (docs/exercises.md)")
-    drill.add_argument("--recording", type=Path, help="a recorded console database to start from "
-                                                      "(default: the built-in In-Fa scenario)")
+    drill.add_argument("--recording", type=Path, help="a recorded console database, or an NDJSON file of feed "
+                                                      "messages (docs/feeds.md), to start from (default: the "
+                                                      "built-in In-Fa scenario)")
     drill.add_argument("--injects", type=Path, help="a TOML or JSON file of timed injects "
                                                     "(e.g. resources/exercises/infa-drill.toml)")
     drill.add_argument("--name", help="a name for the exercise database")

@@ -443,6 +443,28 @@ def exercise_messages(base: Iterable[dict], injects: Sequence[Inject], start: da
         yield item[3]
 
 
+def is_message_file(path: str | Path) -> bool:
+    """A recorded feed (NDJSON: one docs/feeds.md message a line) rather than a console database."""
+    return Path(path).suffix.lower() in (".ndjson", ".jsonl")
+
+
+def _file_messages(path: str | Path, start: datetime | None, end: datetime | None) -> Iterator[dict]:
+    """The messages of an NDJSON file within [start, end), in the file's order (a recording is in time order)."""
+    time_of = MessageTime()
+    with open(path, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                message = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ExerciseError(f"{path}, line {number}: not JSON ({exc.msg})") from None
+            moment = time_of(message)
+            if moment is not None and ((start is not None and moment < start) or (end is not None and moment >= end)):
+                continue
+            yield message
+
+
 # --- a recording as messages --------------------------------------------------------------------------------
 def recording_messages(path: str | Path, start: datetime | None = None, end: datetime | None = None,
                        decisions: bool = False) -> Iterator[dict]:
@@ -452,7 +474,11 @@ def recording_messages(path: str | Path, start: datetime | None = None, end: dat
     Readings, camera states, signals, response levels, field reports and CAP alerts are played again; alerts,
     incidents and tasks are not (the exercise derives them again as the trainees act), nor signals the console
     derived from CAP alerts (the alert is played, so they follow again), nor, unless `decisions`, the signals and
-    response levels people set by hand (the trainees decide those)."""
+    response levels people set by hand (the trainees decide those). An NDJSON file (is_message_file) is played
+    as it is: its messages are already the feeds' own."""
+    if is_message_file(path):
+        yield from _file_messages(path, start, end)
+        return
     from .replay.recording import Recording
 
     recording = Recording(path)
@@ -632,7 +658,7 @@ def load_exercise_objects(session: Any) -> int:
     if store.meta("exercise_objects_loaded"):
         return 0
     recording = store.meta("exercise_recording")
-    if recording:
+    if recording and not is_message_file(recording):  # a message file plays on the bundled demo's objects
         added = copy_objects(recording, session)
     else:
         from .demo import ensure_demo
@@ -681,7 +707,8 @@ def exercise_feed(name: str, parser: MessageParser, sink: queue.SimpleQueue, *, 
     window = [_time(t, f"'{key}'") if t is not None else None for key, t in (("start", start), ("end", end))]
     if recording is not None and not Path(recording).is_file():
         raise ValueError(f"recording {recording}: no such file")
-    catalogue = Catalogue.from_database(recording) if recording is not None else Catalogue.from_demo()
+    on_demo = recording is None or is_message_file(recording)
+    catalogue = Catalogue.from_demo() if on_demo else Catalogue.from_database(recording)
     plan = load_injects(injects, catalogue, parser.area) if injects else []
     overrides = Overrides(plan)
 

@@ -469,3 +469,31 @@ def test_the_console_refuses_an_exercise_feed_on_a_real_database(tmp_path):
     errors = manager.configure([FeedConfig("drill", "exercise", True, {"scenario": "in-fa"})])
     assert len(errors) == 1 and "exercise database" in errors[0] and manager.feeds == []
     store.close()
+
+
+def test_exercise_feed_from_an_ndjson_file_of_messages(tmp_path):
+    """A recorded feed file (one docs/feeds.md message a line) is a base too: played as it is, on the demo's objects,
+    with the injects merged in; a broken line says where it is."""
+    messages = tmp_path / "night.ndjson"
+    messages.write_text("\n".join(json.dumps(reading("WS-0001", f"2021-07-25T2{h}:00:00", depth))
+                                  for h, depth in ((0, 3.0), (1, 5.0), (2, 7.0))) + "\n", encoding="utf-8")
+    injects = write_toml(tmp_path, '[[inject]]\nat = "2021-07-25T21:30:00+08:00"\nkind = "sensor_failure"\n'
+                                   'sensor_id = "WS-0001"\n')
+    exercise = open_exercise_store(new_exercise_database(tmp_path, recording=messages, injects=injects))
+    target = Session(exercise)
+    assert load_exercise_objects(target) > 0 and len(target.layers["flood_points"].ids) == 700  # the demo's
+    parser = MessageParser(target.known, exercise.config.area, "exercise")
+    sink: queue.SimpleQueue = queue.SimpleQueue()
+    feed = build_feed(exercise_feed_config(exercise, speed=0), parser, sink)
+    feed.start()
+    try:
+        wait_until(lambda: feed.finished, 30, "the file to play")
+    finally:
+        feed.stop()
+    events = drain(sink)
+    # 20:00 and 21:00 are played, the failure at 21:30 withholds 22:00
+    assert [e.id for e in events] == ["WS-0001-2021-07-25T20:00:00", "WS-0001-2021-07-25T21:00:00", "inject-1"]
+    exercise.close()
+    messages.write_text('{"type": "water_depth"}\nnot json\n', encoding="utf-8")
+    with pytest.raises(ExerciseError, match="night.ndjson, line 2: not JSON"):
+        list(recording_messages(messages))
