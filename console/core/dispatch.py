@@ -18,10 +18,10 @@ from . import events as ev
 from . import incidents as inc
 from .events import Event
 from .paths import RESOURCES
+from .rules.config import AGENCIES
 from .timefmt import BEIJING, parse_time, to_utc_text
 
 DISPATCH_FILE = RESOURCES / "config" / "dispatch.toml"
-AGENCIES = ("duty_officer", "water_affairs", "fire_rescue", "greening", "construction")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from layers.i18n import QT_TRANSLATE_NOOP
 
 from . import events as ev
 from .events import Event, make_event
+from .rules.config import SEVERITIES  # CAP 1.2's words, least severe first
 
 TASK_FLOW = ("new", "dispatched", "accepted", "en_route", "on_scene", "done")
 TASK_ENDS = ("done", "declined", "cancelled")  # final states
@@ -30,7 +31,6 @@ TASK_STATES = TASK_FLOW + TASK_ENDS[1:]
 NEEDS_REASON = ("declined", "cancelled")
 DECLINABLE_FROM = ("dispatched", "accepted", "en_route")  # only a task given to an agency can be declined
 ARRIVED = ("on_scene", "done")  # a task in these states is no longer late
-SEVERITIES = ("minor", "moderate", "severe", "extreme")  # CAP 1.2's words, least severe first
 RULES_ACTOR = "rules"
 # What an incident is linked to: objects within these ground distances, and the nearest cameras (k, within metres).
 LINK_RADII_M = {"flood_points": 300.0, "trees": 100.0, "construction_sites": 300.0}

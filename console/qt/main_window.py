@@ -26,6 +26,7 @@ from .import_dialog import ImportDialog
 from .layer_panel import ORDER, LayerPanel
 from .map_canvas import MapCanvas
 from .review import ReviewWindow
+from .style import SIGNAL_COLOURS
 from .task_desk import TaskDesk
 from .timeline import ReplayPlayer, TimelineWidget
 
@@ -33,7 +34,6 @@ SEARCH_LIMIT = 50
 DEFAULT_SIZE = QtCore.QSize(1400, 900)
 SIGNAL_NAMES = {"blue": QT_TRANSLATE_NOOP("signal", "blue"), "yellow": QT_TRANSLATE_NOOP("signal", "yellow"),
                 "orange": QT_TRANSLATE_NOOP("signal", "orange"), "red": QT_TRANSLATE_NOOP("signal", "red")}
-SIGNAL_COLOUR = {"blue": "#1f5fbf", "yellow": "#f4d03f", "orange": "#e67e22", "red": "#c0392b"}
 SIGNAL_TEXT = {"blue": "white", "yellow": "black", "orange": "black", "red": "white"}
 
 
@@ -239,7 +239,7 @@ class MainWindow(QtWidgets.QMainWindow):
         for hazard, label in (("typhoon", self.tr("Typhoon")), ("rainstorm", self.tr("Rainstorm"))):
             level = state.get(f"{hazard}_signal", "none")
             if level != "none":
-                parts.append(f"<span style='background:{SIGNAL_COLOUR[level]}; color:{SIGNAL_TEXT[level]};"
+                parts.append(f"<span style='background:{SIGNAL_COLOURS[level]}; color:{SIGNAL_TEXT[level]};"
                              f" padding:0 4px'>&nbsp;{label} {translate('signal', SIGNAL_NAMES[level])}&nbsp;</span>")
         response = state.get("response_level", "none")
         if response != "none":

@@ -14,10 +14,10 @@ from layers.basemap import Basemap
 from .basemap_item import WATER, BasemapItem, DistrictLabelItem
 from .footprint_item import FootprintItem
 from .point_layer_item import PointLayerItem
+from .style import SEVERITY_COLOURS
 
 PICK_RADIUS_PX = 9
 MAX_INCIDENT_MARKS = 1_000  # the most severe; more rings would hide the map they mark
-INCIDENT_COLOURS = {"minor": "#566573", "moderate": "#b7950b", "severe": "#d35400", "extreme": "#b03a2e"}
 METRES_PER_SCREEN_PIXEL = 0.0254 / 96  # a 96 dpi screen, to turn map resolution into a scale 1:n
 # Layer drawing order (bottom first): symbol size in pixels, square or round, and the coarsest scale
 # (metres per pixel) at which the layer is drawn: 30,000 cameras only make sense at street scale.
@@ -61,7 +61,7 @@ class MapCanvas(pg.GraphicsView):
             self.view.addItem(item, ignoreBounds=True)
         # open incidents of the view's role: a ring per incident, one item per severity (one pen each: fast)
         self.incident_marks: dict[str, pg.ScatterPlotItem] = {}
-        for rank, (severity, colour) in enumerate(INCIDENT_COLOURS.items()):
+        for rank, (severity, colour) in enumerate(SEVERITY_COLOURS.items()):
             item = pg.ScatterPlotItem(size=16, brush=None, pen=pg.mkPen(colour, width=2.5), pxMode=True)
             item.setZValue(5 + rank)  # the most severe on top
             self.incident_marks[severity] = item

@@ -28,6 +28,7 @@ from layers.basemap import Basemap
 
 from .basemap_item import WATER, BasemapItem, DistrictLabelItem
 from .i18n import translate
+from .style import LEVEL_COLOURS
 from .task_desk import alert_title
 
 # The same in every language, on the window and at the top of every export: nobody may take an exercise for real.
@@ -42,8 +43,6 @@ PAGE_PX = int(A4_PX.width()) - 2 * MARGIN_PX
 PIXEL_RATIO = 2
 SEVERITY_FILL = {"minor": "#95a5a6", "moderate": "#f1c40f", "severe": "#e67e22", "extreme": "#c0392b"}
 # Chinese signals and response levels share the four colours (IV blue … I red)
-LEVEL_FILL = {"blue": "#2e86de", "yellow": "#f4d03f", "orange": "#e67e22", "red": "#c0392b",
-              "IV": "#2e86de", "III": "#f4d03f", "II": "#e67e22", "I": "#c0392b"}
 LEVEL_TEXT = {"yellow": "#333333", "III": "#333333"}  # dark text where white would not read
 KIND_FILL = {"flood_points": "#2e86c1", "trees": "#27ae60", "construction_sites": "#a04000", "stations": "#7d3c98",
              "": "#7f8c8d"}
@@ -165,7 +164,7 @@ def draw_timeline(review: Review, row_labels: dict[str, str], bars_label: str = 
         for interval in (i for i in review.intervals if i.key == key):
             x0, x1 = at(parse_time(interval.start)), at(parse_time(interval.end))
             box = QtCore.QRectF(x0, top, max(x1 - x0, 1.0), band)
-            painter.fillRect(box, QtGui.QColor(LEVEL_FILL.get(interval.level, "#7f8c8d")))
+            painter.fillRect(box, QtGui.QColor(LEVEL_COLOURS.get(interval.level, "#7f8c8d")))
             text = translate("signal", interval.level) if key != "response" else interval.level
             if painter.fontMetrics().horizontalAdvance(text) + 6 < box.width():
                 painter.setPen(QtGui.QColor(LEVEL_TEXT.get(interval.level, "#ffffff")))
@@ -370,7 +369,7 @@ class ReviewWindow(QtWidgets.QMainWindow):
 
     def _level(self, key: str, level: str) -> str:
         text = html.escape(translate("signal", level) if key != "response" else level)
-        return f'<span style="color:{LEVEL_FILL.get(level, "#7f8c8d")}">■</span> {text}'
+        return f'<span style="color:{LEVEL_COLOURS.get(level, "#7f8c8d")}">■</span> {text}'
 
     def _map(self) -> str:
         r = self.review

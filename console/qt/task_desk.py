@@ -22,6 +22,7 @@ from layers import LAYER_BY_KIND
 
 from .i18n import translate
 from .rows_model import ID_ROLE, Row, RowsModel
+from .style import SEVERITY_COLOURS
 
 REFRESH_MS = 1_000
 ROWS_SHOWN = 1_000  # the most urgent; the counts above the list cover them all
@@ -40,7 +41,6 @@ INCIDENT_COLUMNS = ("id", "title", "severity", "object_kind", "object_id", "obje
                     "opened_at")
 INCIDENT_EVENTS = {ev.ALERT_RAISED, ev.ALERT_CLEARED, ev.INCIDENT_OPENED, ev.INCIDENT_ALERT_LINKED,
                    ev.INCIDENT_CLOSED, ev.TASK_CREATED, ev.TASK_STATE_CHANGED, ev.TASK_OVERDUE}
-SEVERITY_COLOUR = {"extreme": "#b03a2e", "severe": "#d35400", "moderate": "#9a7d0a", "minor": "#566573"}
 OVERDUE_COLOUR = "#c0392b"
 FINISHED_COLOUR = "#95a5a6"
 # The buttons of an agency's desk: (task state it moves to, label)
@@ -98,13 +98,13 @@ class TaskDesk(QtWidgets.QWidget):
             (self.tr("Alert"), alert_title),
             (self.tr("Agency"), lambda a: translate("agencies", inc.AGENCY_LABELS.get(a["agency"], a["agency"]))),
             (self.tr("State"), lambda a: self.tr("Active") if a["state"] == "active" else self.tr("Cleared")),
-        ], lambda a: SEVERITY_COLOUR.get(a["severity"]) if a["state"] == "active" else FINISHED_COLOUR, self)
+        ], lambda a: SEVERITY_COLOURS.get(a["severity"]) if a["state"] == "active" else FINISHED_COLOUR, self)
         self.incident_model = RowsModel([
             (self.tr("Opened"), lambda i: _time(i["opened_at"])),
             (self.tr("Severity"), lambda i: translate("severities", inc.SEVERITY_LABELS.get(i["severity"], ""))),
             (self.tr("Incident"), self._incident_text),
             (self.tr("State"), lambda i: self.tr("Open") if i["state"] == "open" else self.tr("Closed")),
-        ], lambda i: SEVERITY_COLOUR.get(i["severity"]) if i["state"] == "open" else FINISHED_COLOUR, self)
+        ], lambda i: SEVERITY_COLOURS.get(i["severity"]) if i["state"] == "open" else FINISHED_COLOUR, self)
         self.task_view = self._table(self.task_model)
         self.alert_view = self._table(self.alert_model)
         self.incident_view = self._table(self.incident_model)

@@ -22,15 +22,13 @@ from console.core.replay import Replay
 from console.core.timefmt import beijing_text, parse_time, to_utc_text
 
 from .charts import date_axis, style_plot
+from .style import LEVEL_COLOURS, SEVERITY_COLOURS
 
 TICK_MS = 100
 SPEEDS = (1, 10, 60, 300, 600, 1800, 3600)
 DEFAULT_SPEED = 600
 SEEK_WHILE_DRAGGING_MS = 250  # a seek at most this often while the cursor is dragged
 BAND_ROWS = {"typhoon_signal": 0, "rainstorm_signal": 1, "response_level": 2}
-LEVEL_COLOURS = {"blue": "#1f5fbf", "yellow": "#f4d03f", "orange": "#e67e22", "red": "#c0392b",
-                 "IV": "#85c1e9", "III": "#f7dc6f", "II": "#eb984e", "I": "#cb4335"}
-SEVERITY_COLOURS = {"minor": "#7f8c8d", "moderate": "#b7950b", "severe": "#d35400", "extreme": "#b03a2e"}
 BAND_HEIGHT = 0.09  # of the plot's height, per band row, above the density bars (which take 0..1)
 
 
