@@ -192,11 +192,15 @@ def _replay(args) -> int:
 
 def _exercise(args, started: float) -> int:
     """An exercise runs in a database of its own, marked as such: never the live one."""
+    from .core.config import load_config
     from .core.exercise import (
+        Catalogue,
         ExerciseError,
         InjectError,
         exercise_feed_config,
+        is_message_file,
         load_exercise_objects,
+        load_injects,
         new_exercise_database,
         open_exercise_store,
     )
@@ -208,6 +212,10 @@ def _exercise(args, started: float) -> int:
             path = args.resume
         else:
             start, end = _scenario_window(args)
+            if args.injects:  # checked before anything is made: a bad file leaves no empty exercise behind
+                on_demo = args.recording is None or is_message_file(args.recording)
+                catalogue = Catalogue.from_demo() if on_demo else Catalogue.from_database(args.recording)
+                load_injects(args.injects, catalogue, load_config().area)
             path = new_exercise_database(name=args.name, scenario=None if args.recording else "in-fa",
                                          recording=args.recording, injects=args.injects, start=start, end=end)
         store = open_exercise_store(path)

@@ -106,3 +106,16 @@ def test_the_training_recording_stores_a_minute_of_scenario_per_append(tmp_path)
     replay.seek("2021-07-25T01:04:30.000Z")  # 09:04:30 Beijing: the state after the 09:04 minute
     assert replay.time.startswith("2021-07-25T01:04")
     replay.close()
+
+
+def test_a_bad_inject_file_is_refused_before_an_exercise_is_made(tmp_path):
+    import os
+
+    bad = tmp_path / "drill.toml"
+    bad.write_text('[[inject]]\nat = "2021-07-25T21:00:00+08:00"\nkind = "volcano"\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "exercise", "--injects", str(bad)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120,
+                            env={**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")})
+    assert result.returncode == 2 and "drill.toml" in result.stderr and "volcano" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list((tmp_path / "data").rglob("*.db"))  # no empty exercise database left behind
