@@ -164,14 +164,21 @@ def test_a_move_that_is_not_allowed_is_explained_and_changes_nothing(views, qtbo
     assert session.task(drain["id"])["state"] == "dispatched"
 
 
-def test_role_is_switched_in_place_and_views_follow_one_clock(views, qtbot):
+def test_role_is_switched_in_place_and_views_follow_one_clock(console, views, qtbot):
     duty, water, fire = views
-    console_windows = {w.role.key for w in (duty, water, fire)}
-    assert console_windows == {"duty_officer", "water_affairs", "fire_rescue"}
+    assert [w.role.key for w in console.windows] == ["duty_officer", "water_affairs", "fire_rescue"]
     assert fire.canvas.layer_visible("flood_points") and not fire.canvas.layer_visible("trees")
     assert duty.canvas.layer_visible("trees")
     assert duty.session_time_text() == water.session_time_text()  # one session clock
     assert "消防救援" in fire.windowTitle()
+    # the fire window becomes greening's, in its place; the other windows stay as they were
+    geometry = fire.geometry()
+    fire.role_requested.emit("greening")
+    greening = console.windows[2]
+    assert greening is not fire and greening.role.key == "greening" and "绿化市容" in greening.windowTitle()
+    assert greening.geometry() == geometry and greening.canvas.layer_visible("trees")
+    assert not greening.canvas.layer_visible("flood_points")
+    assert [w.role.key for w in console.windows[:2]] == ["duty_officer", "water_affairs"]
 
 
 def test_an_incident_at_a_place_shows_the_cameras_nearest_to_it(console, qtbot):
