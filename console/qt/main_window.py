@@ -93,7 +93,6 @@ class MainWindow(QtWidgets.QMainWindow):
                                      QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
         self.desk = TaskDesk(session, self.role.key)
         self.desk.incidents_shown.connect(self.canvas.show_incidents)
-        self.desk.refresh()
         self.camera_panel = CameraPanel(session)
         self.desk.place_chosen.connect(self._show_place)
         self.canvas.place_menu_requested.connect(self._place_menu)

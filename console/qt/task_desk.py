@@ -157,7 +157,7 @@ class TaskDesk(QtWidgets.QWidget):
                                            session.jumped.disconnect(self._on_jumped)))
         self._timer = QtCore.QTimer(self)
         self._timer.timeout.connect(self._refresh_if_dirty)
-        self.refresh()
+        self._update_buttons()  # the first read comes when the desk is shown (_dirty)
 
     def showEvent(self, event: QtGui.QShowEvent) -> None:  # noqa: N802 - Qt's name
         # Only a desk on screen reads the session: a hidden tab, or a window closed before its store, does not.
