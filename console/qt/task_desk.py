@@ -25,6 +25,7 @@ from .rows_model import ID_ROLE, Row, RowsModel
 from .style import SEVERITY_COLOURS
 
 REFRESH_MS = 1_000
+FIT_COLUMNS_S = 5.0
 ROWS_SHOWN = 1_000  # the most urgent; the counts above the list cover them all
 # Most urgent first: unfinished, overdue, waiting to be dispatched or taken up, this desk's own, soonest due.
 TASK_ORDER = ("state IN ('done', 'declined', 'cancelled'), overdue DESC, CASE state WHEN 'new' THEN 0 WHEN "
@@ -79,7 +80,7 @@ class TaskDesk(QtWidgets.QWidget):
         self.role: Role = ROLES[role]
         self._dirty = True
         self._incidents: dict[str, Row] = {}
-        self._sized: set[QtWidgets.QTableView] = set()  # tables whose columns were fitted to their rows
+        self._fitted: dict[QtWidgets.QTableView, float] = {}  # when each table's columns were fitted to its text
         self.summary = QtWidgets.QLabel()
         self.show_finished = QtWidgets.QCheckBox(self.tr("Show finished"))
         self.show_finished.toggled.connect(self.refresh)
@@ -151,6 +152,7 @@ class TaskDesk(QtWidgets.QWidget):
         for view in (self.task_view, self.alert_view, self.incident_view):
             view.selectionModel().currentRowChanged.connect(lambda *_: self._on_current_changed())
         self.tabs.currentChanged.connect(lambda *_: self._on_current_changed())
+        self.tabs.currentChanged.connect(lambda *_: self.tabs.currentWidget().resizeColumnsToContents())
         session.ingested.connect(self._on_ingested)
         session.jumped.connect(self._on_jumped)
         self.destroyed.connect(lambda *_: (session.ingested.disconnect(self._on_ingested),
@@ -242,11 +244,12 @@ class TaskDesk(QtWidgets.QWidget):
             index = model.row_index(current) if current else None
             if index is not None:
                 view.selectRow(index)
-        for view, model in ((self.task_view, self.task_model), (self.alert_view, self.alert_model),
-                            (self.incident_view, self.incident_model)):
-            if model.rows and view not in self._sized:  # once: measuring text costs tens of ms a refresh
-                view.resizeColumnsToContents()
-                self._sized.add(view)
+        # Columns follow their text (a state becomes "已派遣 · 超时"), but measuring it costs tens of ms: only the
+        # table on show, at most every FIT_COLUMNS_S.
+        view = self.tabs.currentWidget()
+        if view.model().rowCount() and time.monotonic() - self._fitted.get(view, -FIT_COLUMNS_S) >= FIT_COLUMNS_S:
+            view.resizeColumnsToContents()
+            self._fitted[view] = time.monotonic()
         own, waiting, overdue, active = self._counts()
         text = self.tr("%1: %2 open tasks, %3 waiting, %4 overdue · %5 active alerts").replace(
             "%1", translate("roles", self.role.label)).replace("%2", f"{own:,}").replace(
