@@ -7,6 +7,7 @@ import pytest
 
 from console.core import events as ev
 from console.core.events import make_event
+from console.core.timefmt import parse_time
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
 
@@ -36,3 +37,19 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def live_batches(events, size: int, span_s: float):
+    """Events as a live console's ingest pump hands them over: consecutive runs of at most `size` events within
+    `span_s` seconds of event time of the run's first."""
+    batch, first = [], 0.0
+    for event in events:
+        moment = parse_time(event.event_time).timestamp()
+        if batch and (len(batch) >= size or moment - first >= span_s):
+            yield batch
+            batch = []
+        if not batch:
+            first = moment
+        batch.append(event)
+    if batch:
+        yield batch

@@ -285,7 +285,7 @@ class Session:
         return self._row("tasks", task_id)
 
     def _row(self, table: str, row_id: str) -> Row | None:
-        rows = list(self.store.db[table].rows_where("id = ?", [row_id]))
+        rows = self.query(table, "id = ?", [row_id])
         return rows[0] if rows else None
 
     def query(self, table: str, where: str = "", params: Sequence[Any] = (), order_by: str = "id",

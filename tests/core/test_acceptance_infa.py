@@ -28,11 +28,12 @@ from console.core.scenario import InFaScenario
 from console.core.session import Session
 from console.core.store import Store
 from console.core.timefmt import BEIJING, parse_time, to_utc_text
+from helpers import live_batches
 
 SPAN_END = "2021-07-26T03:00:00+08:00"
 FLOOD_FROM = "2021-07-25T18:00:00+08:00"
 BATCH = 5000
-BATCH_SPAN_MS = 10 * 60 * 1000  # a batch never spans more than 10 minutes of scenario time (see batches())
+BATCH_SPAN_S = 600  # a batch never spans more than 10 minutes of scenario time, as the ingest pump's
 STATION_TYPES = ("tide_level", "rainfall", "wind", "camera_status")
 
 
@@ -43,21 +44,6 @@ def bj(text: str) -> str:
 
 def minutes(a: str, b: str) -> float:
     return (parse_time(b) - parse_time(a)) / timedelta(minutes=1)
-
-
-def batches(events):
-    """Consecutive runs of events, each at most BATCH long and within BATCH_SPAN_MS of event time."""
-    batch, first = [], None
-    for e in events:
-        t = parse_time(e.event_time).timestamp() * 1000
-        if batch and (len(batch) >= BATCH or t - first >= BATCH_SPAN_MS):
-            yield batch
-            batch = []
-        if not batch:
-            first = t
-        batch.append(e)
-    if batch:
-        yield batch
 
 
 def alert_of_task(task_id: str) -> str:
@@ -80,7 +66,7 @@ def run(demo_db, tmp_path_factory):
               or (m["type"] == "water_depth" and m["time"] >= FLOOD_FROM)]
     played = time.perf_counter()
     new = []
-    for batch in batches(events):
+    for batch in live_batches(events, BATCH, BATCH_SPAN_S):
         new += session.ingest(batch)
     ingest_s = time.perf_counter() - played
     by_type = defaultdict(list)

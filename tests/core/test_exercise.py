@@ -419,6 +419,19 @@ def test_an_exercise_end_to_end(tmp_path, demo_db):
     store.close()
 
 
+def play(exercise, session) -> list:
+    """The events an exercise database's own feed delivers, played as fast as possible."""
+    parser = MessageParser(session.known, exercise.config.area, "exercise")
+    sink: queue.SimpleQueue = queue.SimpleQueue()
+    feed = build_feed(exercise_feed_config(exercise, speed=0), parser, sink)
+    feed.start()
+    try:
+        wait_until(lambda: feed.finished, 30, "the exercise's feed to play")
+    finally:
+        feed.stop()
+    return drain(sink)
+
+
 def test_exercise_feed_from_a_recording(tmp_path, demo_copy):
     """A recording (its input events) plays back through the exercise feed, injects merged in."""
     store = Store(demo_copy)
@@ -433,15 +446,7 @@ def test_exercise_feed_from_a_recording(tmp_path, demo_copy):
     assert load_exercise_objects(target) > 0  # the recording's objects
     assert load_exercise_objects(target) == 0  # once
     assert len(target.layers["trees"].ids) == 50_000
-    parser = MessageParser(target.known, exercise.config.area, "exercise")
-    sink: queue.SimpleQueue = queue.SimpleQueue()
-    feed = build_feed(exercise_feed_config(exercise, speed=0), parser, sink)
-    feed.start()
-    try:
-        wait_until(lambda: feed.finished, 30, "the recording to play")
-    finally:
-        feed.stop()
-    events = drain(sink)
+    events = play(exercise, target)
     # the readings at 12:00 and 13:00 UTC, the failure at 13:30 UTC (21:30 Beijing); the one at 14:00 is withheld
     assert [e.id for e in events] == ["r2", "r3", "inject-1"]
     target.ingest(events)
@@ -482,15 +487,7 @@ def test_exercise_feed_from_an_ndjson_file_of_messages(tmp_path):
     exercise = open_exercise_store(new_exercise_database(tmp_path, recording=messages, injects=injects))
     target = Session(exercise)
     assert load_exercise_objects(target) > 0 and len(target.layers["flood_points"].ids) == 700  # the demo's
-    parser = MessageParser(target.known, exercise.config.area, "exercise")
-    sink: queue.SimpleQueue = queue.SimpleQueue()
-    feed = build_feed(exercise_feed_config(exercise, speed=0), parser, sink)
-    feed.start()
-    try:
-        wait_until(lambda: feed.finished, 30, "the file to play")
-    finally:
-        feed.stop()
-    events = drain(sink)
+    events = play(exercise, target)
     # 20:00 and 21:00 are played, the failure at 21:30 withholds 22:00
     assert [e.id for e in events] == ["WS-0001-2021-07-25T20:00:00", "WS-0001-2021-07-25T21:00:00", "inject-1"]
     exercise.close()

@@ -32,7 +32,7 @@ from console.core.session import Session
 from console.core.store import READINGS_WHERE, Store, StoreError
 from console.core.timefmt import BEIJING, parse_time, to_utc_text
 from console.core.vital_signs import vital_signs
-from helpers import register
+from helpers import live_batches, register
 
 STATIONS_FROM = "2021-07-24T16:00:00+08:00"  # wind rising to the orange signal at 20:00: stop-work and evacuation
 FLOODS_FROM = "2021-07-25T20:00:00+08:00"  # the night of the heavy rain: ponding alerts, drainage, rescue
@@ -55,20 +55,6 @@ def registrations() -> list[ev.Event]:
         out.append(make_event(ev.OBJECTS_REGISTERED, {"kind": dataset["kind"], "objects": objects},
                               DEMO_REGISTERED_AT))
     return out
-
-
-def batches(events):
-    batch, first = [], None
-    for e in events:
-        t = parse_time(e.event_time).timestamp()
-        if batch and (len(batch) >= 2000 or t - first >= BATCH_SPAN_S):
-            yield batch
-            batch = []
-        if not batch:
-            first = t
-        batch.append(e)
-    if batch:
-        yield batch
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +86,7 @@ def live(tmp_path_factory):
               or (m["type"] == "water_depth" and m["time"] >= FLOODS_FROM)]
     rng = random.Random(5)
     held: list[ev.Event] = []
-    for k, batch in enumerate(batches(events)):
+    for k, batch in enumerate(live_batches(events, 2000, BATCH_SPAN_S)):
         # one reading in a hundred arrives a batch late, after newer ones (its event time is older)
         late = [e for e in batch if e.type == ev.FLOOD_READING and rng.random() < 0.01]
         ingest([e for e in batch if e not in late] + held)

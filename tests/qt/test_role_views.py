@@ -71,14 +71,21 @@ def test_each_desk_sees_its_own_alerts_and_tasks(views, qtbot):
     assert "超时 0 个" in duty.desk.summary.text()
 
 
+def drain_chosen(water) -> dict:
+    """18 cm at an underpass: the drainage task the standing plan dispatches, chosen in the water-affairs desk."""
+    flood_id, _ = underpass(water.session)
+    water.session.ingest([flood(flood_id, 18.0, DAY, "r-18")])
+    water.desk.refresh()
+    drain = desk_task(water.desk, "drain")
+    assert water.desk.select_task(drain["id"])
+    return drain
+
+
 def test_a_drainage_task_goes_from_alert_to_done_in_the_water_affairs_view(views, qtbot):
     duty, water, fire = views
     session = duty.session
     flood_id, name = underpass(session)
-    session.ingest([flood(flood_id, 18.0, DAY, "r-18")])
-    water.desk.refresh()
-    drain = desk_task(water.desk, "drain")
-    assert water.desk.select_task(drain["id"])
+    drain = drain_chosen(water)
     # choosing the task selects its flood point for every view: the other windows' attribute panels show it
     assert session.selection == ("flood_points", flood_id)
     assert name in duty.identify_panel.heading.text() and name in fire.identify_panel.heading.text()
@@ -153,11 +160,7 @@ def test_a_late_task_is_escalated_to_the_duty_officer(console, qtbot):
 def test_a_move_that_is_not_allowed_is_explained_and_changes_nothing(views, qtbot):
     duty, water, _ = views
     session = duty.session
-    flood_id, _ = underpass(session)
-    session.ingest([flood(flood_id, 18.0, DAY, "r-18")])
-    water.desk.refresh()
-    drain = desk_task(water.desk, "drain")
-    water.desk.select_task(drain["id"])
+    drain = drain_chosen(water)
     before = session.store.event_count()
     assert not water.desk.move_task("declined", "")  # a decline without a reason
     assert "reason" in water.desk.status.text() and session.store.event_count() == before
