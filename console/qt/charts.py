@@ -217,7 +217,8 @@ class VitalSignsPanel(QtWidgets.QWidget):
     timer, and only when something was ingested since (the curves are a function of the log, not of the timer)."""
 
     def __init__(self, session: Session, parent=None, hours: float = HOURS,
-                 step: timedelta = timedelta(minutes=10)) -> None:
+                 step: timedelta = timedelta(minutes=10), columns: int = 2) -> None:
+        """`columns`: the plots per row (2 for a tall panel; 6, one row, for a wide strip under the map)."""
         super().__init__(parent)
         self.session = session
         self.model = VitalSignsModel(session.store, hours, step)
@@ -253,7 +254,7 @@ class VitalSignsPanel(QtWidgets.QWidget):
         font = self.font()
         first = None
         for i, (key, title, curves) in enumerate(specs):
-            plot = self.graphics.addPlot(row=i // 2, col=i % 2, axisItems={"bottom": date_axis(font)})
+            plot = self.graphics.addPlot(row=i // columns, col=i % columns, axisItems={"bottom": date_axis(font)})
             style_plot(plot, font)
             plot.setTitle(title, size=f"{max(font.pointSizeF(), 9):g}pt", color="#222222")
             plot.getAxis("left").setWidth(48)  # the same width in every plot, so their time axes line up

@@ -101,7 +101,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.sensor_chart = SensorChart(session)
         self.chart_dock = self._dock("ChartDock", self.tr("Sensor readings"), self.sensor_chart,
                                      QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
-        self.vital_signs = VitalSignsPanel(session)
+        self.vital_signs = VitalSignsPanel(session, columns=6)  # a strip under the map: the six plots side by side
         # The desk and the vital signs share the bottom as tabs of one dock: Qt (6.11) leaves a stale tab bar on
         # screen when a window has two groups of tabified docks, so only the right side is tabified docks.
         self.bottom_tabs = QtWidgets.QTabWidget()
