@@ -43,8 +43,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6 import QtCore
 
-    from console.cli import training_recording
     from console.core.replay import Replay
+    from console.core.replay.training import training_recording
     from console.qt.app import ConsoleApp, qt_application
     from console.qt.map_canvas import MapCanvas
     from console.qt.timeline import ReplayPlayer

@@ -113,62 +113,13 @@ def main(argv: list[str] | None = None) -> int:
     return _gui(store, args, started)
 
 
-def training_recording() -> Path:
-    """The Typhoon In-Fa training recording: the bundled scenario played once through the console (rules, tasks)
-    into the user's data folder; later calls open it at once."""
-    from .core.paths import user_data_dir
-    from .core.store import Store
-
-    path = user_data_dir() / "training" / "infa.db"
-    if not path.exists():
-        print("building the Typhoon In-Fa training recording from the bundled scenario (once; a few minutes)…",
-              flush=True)
-        building = path.with_name("infa.building.db")
-        for stale in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
-            stale.unlink(missing_ok=True)
-        store = Store(building)
-        store.set_meta("recording", "Typhoon In-Fa (烟花), 23-27 July 2021: bundled training scenario")
-        record_scenario(store)
-        store.close()  # the last connection: SQLite folds the WAL into the file
-        building.rename(path)
-    return path
-
-
-def record_scenario(store, minutes: int = 1, start=None, end=None) -> int:
-    """The In-Fa scenario (or its start..end window) through a live session (rules, dispatch) into `store`, as a
-    console receiving it would have stored it: one append per `minutes` of scenario time, so a replay can stop at
-    any minute."""
-    import json
-    from datetime import timedelta
-
-    from .core.demo import ensure_demo
-    from .core.feeds.messages import MessageParser
-    from .core.scenario import InFaScenario
-    from .core.session import Session
-    from .core.timefmt import parse_time
-
-    session = Session(store)
-    ensure_demo(session)
-    parser = MessageParser(session.known, store.config.area, "in-fa")
-    stored, batch, batch_end = 0, [], None
-    for message in InFaScenario.from_demo(known=session.known).messages(start, end):
-        moment = parse_time(message["time"])
-        if batch and moment >= batch_end:
-            stored += len(session.ingest(batch))
-            batch = []
-        if not batch:
-            batch_end = moment + timedelta(minutes=minutes)
-        batch.append(parser.parse(json.dumps(message, ensure_ascii=False)))
-    stored += len(session.ingest(batch))
-    return stored
-
-
 def _replay(args) -> int:
     from .core.replay import RecordingError, Replay
+    from .core.replay.training import training_recording
 
-    path = args.file or training_recording()
-    print(f"opening {path} for replay (the first time, snapshots are built for fast seeking)…", flush=True)
     try:
+        path = args.file or training_recording(report=lambda text: print(text, flush=True))
+        print(f"opening {path} for replay (the first time, snapshots are built for fast seeking)…", flush=True)
         replay = Replay(path)
     except RecordingError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -91,8 +91,8 @@ def test_simulate_reports_a_broker_it_cannot_reach(tmp_path):
 
 
 def test_the_training_recording_stores_a_minute_of_scenario_per_append(tmp_path):
-    from console.cli import record_scenario
     from console.core.replay import Replay
+    from console.core.replay.training import record_scenario
     from console.core.store import Store
 
     store = Store(tmp_path / "infa.db")

@@ -178,6 +178,34 @@ def cache_key(recording: Recording, snapshot_every: int) -> str:
                       sort_keys=True)
 
 
+def install(recording: Recording, built: Path, snapshot_every: int, folder: Path | None = None) -> bool:
+    """Take a complete cache built elsewhere from a copy of this recording (the shipped training one) as this
+    recording's: re-keyed to this file, digested, renamed into place. False, and `built` removed, when it was built
+    for another log, spacing or format: SnapshotCache.open then builds one."""
+    try:
+        conn = sqlite3.connect(built)
+        try:
+            meta = dict(conn.execute("SELECT key, value FROM meta"))
+            theirs = json.loads(meta.get("key", "{}"))
+            ours = json.loads(cache_key(recording, snapshot_every))
+            same = ("path", "mtime_ns", "wal_size", "wal_mtime_ns")  # where and when the file was put: not its log
+            if meta.get("complete") != "1" or any(theirs.get(k) != v for k, v in ours.items() if k not in same):
+                return False
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'key'", (cache_key(recording, snapshot_every),))
+            conn.commit()
+        finally:
+            conn.close()
+        path = cache_path(recording, folder)
+        _digest_path(path).unlink(missing_ok=True)
+        os.replace(built, path)
+        _digest_path(path).write_text(_digest(path), encoding="ascii")
+        return True
+    except (sqlite3.DatabaseError, ValueError):
+        return False
+    finally:
+        built.unlink(missing_ok=True)
+
+
 def _snapshot(store: ReplayStore, tables: dict[str, list[str]], rows: list[tuple]) -> None:
     """Apply the events (rows of raw_batches), then keep the rows they changed as a snapshot point (staged: their
     lifetimes are known at the end)."""
