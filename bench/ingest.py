@@ -2,6 +2,7 @@
 window open, against a bare paho subscriber and raw sqlite executemany of the same rows.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/ingest.py [--seconds 20] [--qos 1 0] [--no-backlog]
+        [--per-message N] [--rate R]
 
 What it does, in one run, per QoS (1 = the console's setting, then 0), and per mode:
   * starts its own mosquitto on a free port (temporary folder, no persistence, no queue limits);
@@ -113,28 +114,40 @@ class Broker:
 
 
 # --- the publisher and the bare subscriber: child processes of this script ----------------------------------
-def reading(n: int, sensors: list[str], base: datetime, prefix: str) -> tuple[str, bytes]:
-    """Reading number n: (topic, payload). Round robin over the sensors, event time base + n ms."""
+def reading(n: int, sensors: list[str], base: datetime, prefix: str) -> tuple[str, str]:
+    """Reading number n: (topic, JSON text). Round robin over the sensors, event time base + n ms."""
     sensor = sensors[n % len(sensors)]
     when = (base + timedelta(milliseconds=n)).isoformat(timespec="milliseconds")
     payload = (f'{{"id":"{prefix}{n}","type":"water_depth","time":"{when}","sensor_id":"{sensor}",'
                f'"depth_cm":{n % 4000 / 10}}}')
-    return f"city/water_depth/{sensor}", payload.encode()
+    return f"city/water_depth/{sensor}", payload
 
 
-def publisher(port: int, qos: int, seconds: float, prefix: str, sensors_file: str, base_text: str) -> None:
-    """Publish readings for `seconds` as fast as the broker takes them; print one JSON line of figures.
-    Single-threaded paho (no loop thread): publish() writes straight to the socket, loop(0) reads the
-    acknowledgements, and at most PUBLISH_WINDOW messages are ever outstanding."""
+def mqtt_message(n: int, per_message: int, sensors: list[str], base: datetime, prefix: str) -> tuple[str, bytes]:
+    """Readings n .. n + per_message - 1 as one MQTT message: the reading itself, or a gateway's batch of them
+    (docs/feeds.md) when per_message > 1."""
+    if per_message == 1:
+        topic, payload = reading(n, sensors, base, prefix)
+        return topic, payload.encode()
+    inner = ",".join(reading(i, sensors, base, prefix)[1] for i in range(n, n + per_message))
+    return "city/batch/bench-gateway", f'{{"id":"{prefix}batch{n}","type":"batch","messages":[{inner}]}}'.encode()
+
+
+def publisher(port: int, qos: int, seconds: float, prefix: str, sensors_file: str, base_text: str,
+              per_message: int, rate: float) -> None:
+    """Publish readings (per_message to an MQTT message) for `seconds` as fast as the broker takes them; print
+    one JSON line of figures (in readings). Single-threaded paho (no loop thread): publish() writes straight to
+    the socket, loop(0) reads the acknowledgements, and at most PUBLISH_WINDOW readings are ever outstanding.
+    With a `rate`, no more than that many readings a second."""
     import paho.mqtt.client as mqtt
 
     sensors = json.loads(Path(sensors_file).read_text())
     base = datetime.fromisoformat(base_text)
-    done = [0]
+    done = [0]  # readings acknowledged (QoS 1) or written (QoS 0)
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"{prefix}publisher", clean_session=True)
     client.max_inflight_messages_set(PUBLISH_WINDOW)
     client.max_queued_messages_set(0)
-    client.on_publish = lambda *_: done.__setitem__(0, done[0] + 1)
+    client.on_publish = lambda *_: done.__setitem__(0, done[0] + per_message)
     client.connect("127.0.0.1", port, 60)
     while not client.is_connected():
         client.loop(0.1)
@@ -142,10 +155,12 @@ def publisher(port: int, qos: int, seconds: float, prefix: str, sensors_file: st
     first = time.monotonic()
     end = first + seconds
     while time.monotonic() < end:
-        if n - done[0] < PUBLISH_WINDOW:
-            for _ in range(50):
-                client.publish(*reading(n, sensors, base, prefix), qos=qos)
-                n += 1
+        if rate and n > (time.monotonic() - first) * rate:
+            client.loop(0.001)
+        elif n - done[0] < PUBLISH_WINDOW:
+            for _ in range(max(1, 50 // per_message)):
+                client.publish(*mqtt_message(n, per_message, sensors, base, prefix), qos=qos)
+                n += per_message
         client.loop(0 if n - done[0] < PUBLISH_WINDOW else 0.001)
     last = time.monotonic()
     drain_end = time.monotonic() + 30
@@ -157,7 +172,7 @@ def publisher(port: int, qos: int, seconds: float, prefix: str, sensors_file: st
 
 
 def bare_subscriber(port: int, qos: int, client_id: str, times_file: str) -> None:
-    """Count messages as a plain paho client (persistent session, like the console; no parsing, no store).
+    """Count MQTT messages as a plain paho client (persistent session, like the console; no parsing, no store).
     Prints 'ready' once subscribed; exits SUBSCRIBER_IDLE_S after the last message; writes the arrival times."""
     import paho.mqtt.client as mqtt
 
@@ -182,10 +197,11 @@ def bare_subscriber(port: int, qos: int, client_id: str, times_file: str) -> Non
 
 
 def start_publisher(port: int, qos: int, seconds: float, prefix: str, sensors_file: Path,
-                    base: datetime) -> subprocess.Popen:
+                    base: datetime, per_message: int, rate: float) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, __file__, "--role", "publish", "--port", str(port), "--qos", str(qos),
                              "--seconds", str(seconds), "--prefix", prefix, "--sensors", str(sensors_file),
-                             "--base", base.isoformat()], stdout=subprocess.PIPE, text=True)
+                             "--base", base.isoformat(), "--per-message", str(per_message), "--rate", str(rate)],
+                            stdout=subprocess.PIPE, text=True)
 
 
 def finish_publisher(process: subprocess.Popen) -> dict:
@@ -220,7 +236,8 @@ def percentile(values: list[float], q: float) -> float:
 # Live: the subscriber is connected while the publisher runs (end to end, from the first publish). Backlog: the
 # subscriber's persistent session is kept while it is away and the publisher fills it; then the subscriber
 # comes back and takes the backlog with the machine to itself (from its return).
-def run_ceiling(broker: Broker, qos: int, seconds: float, folder: Path, sensors_file: Path, backlog: bool) -> dict:
+def run_ceiling(broker: Broker, qos: int, seconds: float, folder: Path, sensors_file: Path, backlog: bool,
+                per_message: int, rate: float) -> dict:
     prefix = f"ceiling-{'backlog' if backlog else 'live'}-q{qos}-"
     times_file = folder / f"{prefix}times.bin"
     command = [sys.executable, __file__, "--role", "subscribe", "--port", str(broker.port), "--qos", str(qos),
@@ -232,7 +249,7 @@ def run_ceiling(broker: Broker, qos: int, seconds: float, folder: Path, sensors_
         subscriber.kill()  # away without a word: the broker keeps the session and queues for it
         subscriber.wait()
     published = finish_publisher(start_publisher(broker.port, qos, seconds, prefix, sensors_file,
-                                                 datetime(2021, 7, 24, 9, tzinfo=BEIJING)))
+                                                 datetime(2021, 7, 24, 9, tzinfo=BEIJING), per_message, rate))
     if backlog:
         subscriber = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     subscriber.communicate(timeout=600)
@@ -242,12 +259,12 @@ def run_ceiling(broker: Broker, qos: int, seconds: float, folder: Path, sensors_
     elapsed = times[-1] - start
     return {"published": published["published"], "publish_rate": published["published"] / (published["last"] -
                                                                                            published["first"]),
-            "received": len(times), "rate": len(times) / elapsed,
-            "steady": steady(per_second(list(times), [1] * len(times), start)), "elapsed_s": elapsed}
+            "received": len(times) * per_message, "rate": len(times) * per_message / elapsed,
+            "steady": steady(per_second(list(times), [per_message] * len(times), start)), "elapsed_s": elapsed}
 
 
 def run_console(app, demo_db: Path, broker: Broker, qos: int, seconds: float, folder: Path, sensors: list[str],
-                sensors_file: Path, backlog: bool) -> tuple[dict, list[tuple]]:
+                sensors_file: Path, backlog: bool, per_message: int, rate: float) -> tuple[dict, list[tuple]]:
     from PySide6 import QtCore
 
     from console.core import events as ev
@@ -315,7 +332,9 @@ def run_console(app, demo_db: Path, broker: Broker, qos: int, seconds: float, fo
     window.resize(WIDTH, HEIGHT)
     window.show()
     prefix = f"console-{mode}-q{qos}-"
-    base = datetime(2021, 7, 25, 9, tzinfo=BEIJING)
+    # Event times from now on, as a live city sends them: a task's deadline then lies half an hour ahead of the
+    # console's clock, as it would (from a 2021 base, every task was overdue at the first escalation check).
+    base = datetime.now(BEIJING).replace(microsecond=0)
     feed_config = FeedConfig("bench", "mqtt", options={"host": "127.0.0.1", "port": broker.port, "qos": qos,
                                                        "client_id": f"{prefix}console"})
 
@@ -336,7 +355,8 @@ def run_console(app, demo_db: Path, broker: Broker, qos: int, seconds: float, fo
         sampler.start(20)
         if backlog:
             console.feeds.stop_all()  # a clean goodbye: the broker keeps the session and queues for it
-            published = finish_publisher(start_publisher(broker.port, qos, seconds, prefix, sensors_file, base))
+            published = finish_publisher(start_publisher(broker.port, qos, seconds, prefix, sensors_file, base,
+                                                         per_message, rate))
             pump.ticks.clear()
             paints.clear()
             collections.clear()
@@ -348,7 +368,7 @@ def run_console(app, demo_db: Path, broker: Broker, qos: int, seconds: float, fo
             paints.clear()
             collections.clear()
             console.stall_meter.reset()
-            process = start_publisher(broker.port, qos, seconds, prefix, sensors_file, base)
+            process = start_publisher(broker.port, qos, seconds, prefix, sensors_file, base, per_message, rate)
             until(app, lambda: process.poll() is not None, seconds + 60, "the publisher did not finish")
             published = finish_publisher(process)
             start = published["first"]
@@ -504,6 +524,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="how long the publisher publishes, per run")
     parser.add_argument("--qos", type=int, nargs="+", default=[1, 0], choices=(0, 1))
     parser.add_argument("--no-backlog", action="store_true", help="only the live runs")
+    parser.add_argument("--per-message", type=int, default=1,
+                        help="readings per MQTT message: 1, or a gateway's batch of that many (docs/feeds.md)")
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="readings a second the publisher offers (default: as fast as the broker takes them)")
     parser.add_argument("--stall-stacks", action="store_true",
                         help="print what the GUI thread was running while it was stalled for over 100 ms")
     # the child processes
@@ -512,7 +536,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.add_argument(option, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.role == "publish":
-        publisher(int(args.port), args.qos[0], args.seconds, args.prefix, args.sensors, args.base)
+        publisher(int(args.port), args.qos[0], args.seconds, args.prefix, args.sensors, args.base, args.per_message,
+                  args.rate)
         return 0
     if args.role == "subscribe":
         bare_subscriber(int(args.port), args.qos[0], f"{args.prefix}subscriber", args.times)
@@ -540,10 +565,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"demo database: {len(sensors)} flood-point sensors ({time.perf_counter() - t:.1f} s)", flush=True)
         for qos in args.qos:
             for mode in modes:
-                ceiling = run_ceiling(broker, qos, args.seconds, folder, sensors_file, mode == "backlog")
+                ceiling = run_ceiling(broker, qos, args.seconds, folder, sensors_file, mode == "backlog",
+                                      args.per_message, args.rate)
                 stacks = StallStacks() if args.stall_stacks else None
                 console, rows = run_console(app, demo_db, broker, qos, args.seconds, folder, sensors, sensors_file,
-                                            mode == "backlog")
+                                            mode == "backlog", args.per_message, args.rate)
                 if stacks is not None:
                     stacks.report()
                 results[qos, mode] = (ceiling, console)
@@ -557,7 +583,9 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(folder, ignore_errors=True)
 
     figures: dict[str, float | int | str | bool] = {
-        "seconds": args.seconds, "window_px": f"{WIDTH}x{HEIGHT}", "target_readings_per_s": RATE_TARGET,
+        "seconds": args.seconds, "readings_per_mqtt_message": args.per_message, "offered_per_s": args.rate,
+        "window_px": f"{WIDTH}x{HEIGHT}",
+        "target_readings_per_s": RATE_TARGET,
         "target_stall_ms": STALL_TARGET_MS, "target_judged_on": "qos1_live"}
     print()
     print(f"Water-depth readings per second, {args.seconds:g} s of publishing per run. live: end to end, first "

@@ -8,6 +8,7 @@ so a replay gives the same escalations as the live run did.
 """
 from __future__ import annotations
 
+import heapq
 import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -111,6 +112,7 @@ class Dispatcher:
         self.config = config or load_dispatch_config()
         self.open_incident: dict[tuple[str, str], str] = {}  # (object kind, object id) -> incident id
         self.tasks: dict[str, _Task] = {}  # unfinished tasks by id
+        self._deadlines: list[tuple[str, str]] = []  # heap of (due, task id); stale entries dropped when due
         self._busy: dict[str, set[tuple[str, str]]] = {}  # incident -> (agency, action) of its unfinished tasks
         self._closed: set[str] = set()
 
@@ -159,10 +161,20 @@ class Dispatcher:
         return [late]
 
     def overdue(self, now: str) -> list[Event]:
-        """task.overdue for every task past its on-scene deadline at `now` (UTC text), once each."""
-        late = [(task.due, task_id) for task_id, task in self.tasks.items()
-                if task.due and not task.overdue and task.due <= now and task.state not in inc.ARRIVED]
-        return [inc.task_overdue(task_id, due) for due, task_id in sorted(late)]
+        """task.overdue for every task past its on-scene deadline at `now` (UTC text), once each: from the heap of
+        deadlines, so that a batch does not look at every unfinished task of a storm."""
+        heap = self._deadlines
+        due_now = []
+        while heap and heap[0][0] <= now:
+            due_now.append(heapq.heappop(heap))
+        late = [(due, task_id) for due, task_id in due_now if self._late(task_id, due)]
+        for entry in late:  # kept until the escalation is observed: a caller may not append it
+            heapq.heappush(heap, entry)
+        return [inc.task_overdue(task_id, due) for due, task_id in late]
+
+    def _late(self, task_id: str, due: str) -> bool:
+        task = self.tasks.get(task_id)
+        return task is not None and task.due == due and not task.overdue and task.state not in inc.ARRIVED
 
     def deadline(self, agency: str, action: str, dispatched_at: str) -> str | None:
         plan = self.config.plan(agency, action)
@@ -198,7 +210,9 @@ class Dispatcher:
                 self._busy.get(task.incident_id, set()).discard((task.agency, task.action))
             else:
                 task.state = p["state"]
-                task.due = p.get("due") or task.due
+                if p.get("due") and p["due"] != task.due:
+                    task.due = p["due"]
+                    heapq.heappush(self._deadlines, (task.due, p["task_id"]))
         elif event.type == ev.TASK_OVERDUE:
             task = self.tasks.get(p["task_id"])
             if task is not None:
@@ -206,6 +220,8 @@ class Dispatcher:
 
     def _add(self, task_id: str, task: _Task) -> None:
         self.tasks[task_id] = task
+        if task.due:
+            heapq.heappush(self._deadlines, (task.due, task_id))
         self._busy.setdefault(task.incident_id, set()).add((task.agency, task.action))
 
     # --- the plan ------------------------------------------------------------------------------------

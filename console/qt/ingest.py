@@ -26,9 +26,9 @@ from console.core.store import WAL_CHECKPOINT_PAGES, Store
 log = logging.getLogger(__name__)
 
 INGEST_INTERVAL_MS = 100  # the queue was empty after the last tick: check again this much later
-BUSY_INTERVAL_MS = 10  # events were left waiting: the next tick after one turn of the event loop and this pause
+BUSY_INTERVAL_MS = 2  # events were left waiting: the next tick after one turn of the event loop and this pause
 TICK_BUDGET_MS = 20.0  # well under the longest stall we accept (50 ms), leaving room for a repaint
-MIN_BATCH, FIRST_BATCH, MAX_BATCH = 100, 1_000, 20_000  # events per tick
+MIN_BATCH, FIRST_BATCH, MAX_BATCH = 100, 200, 20_000  # events per tick
 STALENESS_INTERVAL_S = 1.0
 CHECKPOINT_INTERVAL_S = 1.0
 

@@ -74,6 +74,34 @@ def test_bad_messages_are_rejected_with_a_reason(parser, raw, reason):
         parser.parse(raw)
 
 
+def test_a_batch_gives_each_good_message_its_event_and_names_each_bad_one(parser):
+    depth = json.loads(message("water_depth", sensor_id="WS-0001", depth_cm=12))
+    raw = json.dumps({"id": "GW-07-0930", "type": "batch", "messages": [
+        {**depth, "id": "r1"}, {**depth, "id": "r2", "depth_cm": "deep"}, {**depth, "id": "r3", "depth_cm": 14},
+        {"id": "b", "type": "batch", "messages": [depth]}, "text"]})
+    events, refused = parser.parse_all(raw)
+    assert [(e.id, e.payload["depth_cm"]) for e in events] == [("r1", 12.0), ("r3", 14.0)]
+    assert refused == ["batch 'GW-07-0930', message 2: 'depth_cm' is 'deep', not a number",
+                       "batch 'GW-07-0930', message 4: must be a message object (batches do not nest)",
+                       "batch 'GW-07-0930', message 5: must be a message object (batches do not nest)"]
+    assert parser.parse_all(message("response_level", level="IV"))[0][0].type == ev.RESPONSE_LEVEL_CHANGED
+
+
+@pytest.mark.parametrize("raw, reason", [
+    (json.dumps({"id": "GW-1", "type": "batch", "messages": []}), "'messages' must be a non-empty list"),
+    (json.dumps({"id": "GW-1", "type": "batch", "messages": {"a": 1}}), "'messages' must be a non-empty list"),
+    (json.dumps({"type": "batch", "messages": [1]}), "'id' is missing"),
+])
+def test_a_batch_without_messages_is_refused_whole(parser, raw, reason):
+    with pytest.raises(MessageError, match=reason):
+        parser.parse_all(raw)
+
+
+def test_one_message_where_a_batch_is_not_expected(parser):
+    with pytest.raises(MessageError, match="a batch of messages where one message was expected"):
+        parser.parse(json.dumps({"id": "GW-1", "type": "batch", "messages": [{}]}))
+
+
 def test_xml_needs_a_cap_parser(parser):
     with pytest.raises(MessageError, match="does not take CAP"):
         parser.parse("<alert/>")

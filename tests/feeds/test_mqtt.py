@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from console.core import events as ev
-from console.core.feeds.base import FeedState, drain
+from console.core.feeds.base import RATE_WINDOW_S, FeedState, drain
 from console.core.feeds.messages import MessageParser
 from console.core.feeds.mqtt import MqttFeed, MqttPublisher, MqttSettings, backoff_delay, topic_for
 from console.core.session import Session
@@ -98,6 +98,7 @@ def test_topics_follow_the_documented_scheme():
     assert topic_for({"type": "response_level", "level": "III"}) == "city/response_level"
     assert topic_for({"type": "field_report", "team": "绿化三队"}) == "city/field_report/绿化三队"
     assert topic_for({"type": "field_report", "team": "a/b+#"}) == "city/field_report/a_b__"  # no extra levels
+    assert topic_for({"type": "batch", "gateway": "GW-PD-07", "messages": []}) == "city/batch/GW-PD-07"
     assert topic_for(b'<?xml version="1.0"?><alert/>') == "city/cap"
     assert topic_for("  <alert/>") == "city/cap"
     for bad in ({"type": "nonsense"}, {"type": "water_depth"}, {"type": "wind", "station_id": " "}, b"{}"):
@@ -186,6 +187,24 @@ def test_messages_arrive_as_events_and_bad_ones_are_rejected_with_reasons(mosqui
         assert reason in rejection.reason, rejection
     assert snapshot.rejections[1].excerpt.startswith('{"id": "WS-0002-m00002"')
     assert snapshot.state == FeedState.CONNECTED and feed._thread.is_alive()
+
+
+def test_a_gateway_batch_arrives_as_one_event_per_good_reading(mosquitto, session, closing):
+    mqtt_settings = settings(mosquitto.port)
+    sink: queue.SimpleQueue = queue.SimpleQueue()
+    feed = start_feed(session, mqtt_settings, closing, sink)
+    publisher = start_publisher(mqtt_settings, closing)
+    readings = [reading(i) for i in range(1, 41)]
+    readings[6] = reading(7, sensor=9999)
+    batch = {"id": "GW-PD-07-0001", "type": "batch", "gateway": "GW-PD-07", "messages": readings}
+    publisher.publish(topic_for(batch), json.dumps(batch))
+    wait_until(lambda: feed.health.snapshot().accepted == 39, 10, "the batch's readings")
+    events = drain(sink)
+    assert [e.id for e in events] == [r["id"] for r in readings if r is not readings[6]]
+    snapshot = feed.health.snapshot()
+    assert snapshot.rejected == 1 and snapshot.rejections[0].reason == \
+        "batch 'GW-PD-07-0001', message 7: unknown sensor 'WS-9999'"
+    assert snapshot.rate == 40 / RATE_WINDOW_S  # messages, not MQTT messages
 
 
 def test_messages_sent_while_the_console_is_away_arrive_when_it_returns(mosquitto, session, closing):

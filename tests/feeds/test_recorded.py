@@ -43,6 +43,9 @@ class TimedSink:
     def put(self, event) -> None:
         self.items.append((time.monotonic(), event))
 
+    def qsize(self) -> int:
+        return len(self.items)
+
 
 @pytest.fixture
 def feeds():

@@ -8,6 +8,7 @@ from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Sequence
 
 from ..events import Event
 from ..timefmt import now_utc_text
@@ -100,7 +101,7 @@ class FeedHealth:
         self._lock = threading.Lock()
         self._state, self._detail = FeedState.IDLE, ""
         self._last_message: float | None = None
-        self._arrivals: deque[float] = deque()
+        self._arrivals: deque[tuple[float, int]] = deque()  # (when, how many messages: a batch holds many)
         self._accepted = self._rejected = 0
         self._rejections: deque[Rejection] = deque(maxlen=REJECTIONS_KEPT)
 
@@ -109,28 +110,31 @@ class FeedHealth:
             self._state, self._detail = state, detail
 
     def record_message(self, accepted: bool, reason: str = "", raw: bytes | str = b"") -> None:
+        self.record_messages(int(accepted), () if accepted else (reason,), raw)
+
+    def record_messages(self, accepted: int, reasons: Sequence[str] = (), raw: bytes | str = b"") -> None:
+        """What one raw message brought: `accepted` messages, and one reason per message refused."""
         now = time.monotonic()
         with self._lock:
             self._last_message = now
-            self._arrivals.append(now)
-            if accepted:
-                self._accepted += 1
-            else:
-                self._rejected += 1
+            self._arrivals.append((now, accepted + len(reasons)))
+            self._accepted += accepted
+            self._rejected += len(reasons)
+            if reasons:
                 excerpt = raw[:120].decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)[:120]
-                self._rejections.append(Rejection(now_utc_text(), reason, excerpt))
+                self._rejections.extend(Rejection(now_utc_text(), reason, excerpt) for reason in reasons)
 
     def snapshot(self) -> HealthSnapshot:
         now = time.monotonic()
         with self._lock:
-            while self._arrivals and self._arrivals[0] < now - RATE_WINDOW_S:
+            while self._arrivals and self._arrivals[0][0] < now - RATE_WINDOW_S:
                 self._arrivals.popleft()
             age = None if self._last_message is None else now - self._last_message
             state = self._state
             if state == FeedState.CONNECTED and self.stale_after_s and (age is None or age > self.stale_after_s):
                 state = FeedState.STALE
             return HealthSnapshot(self.name, self.kind, state, self._detail, age,
-                                  len(self._arrivals) / RATE_WINDOW_S, self._accepted, self._rejected,
+                                  sum(n for _, n in self._arrivals) / RATE_WINDOW_S, self._accepted, self._rejected,
                                   tuple(self._rejections))
 
 
@@ -165,22 +169,24 @@ class Feed:
     def _run(self) -> None:
         raise NotImplementedError
 
-    def deliver(self, raw: bytes | str) -> Event | None:
-        """Parse and validate one message; put its event on the queue, or record why it was rejected."""
+    def deliver(self, raw: bytes | str, where: str = "") -> list[Event]:
+        """Parse and validate one message (or each message of a batch); put the events on the queue, and record
+        why each one refused was refused, after `where` (a line number, a file name)."""
         if not _open.is_set():
             _open.wait(PAUSE_TIMEOUT_S)
         elif GUI_LATE_S < _gui_age() < GUI_GONE_S:
             time.sleep(GIVE_WAY_S)
         try:
-            event = self.parser.parse(raw)
+            events, refused = self.parser.parse_all(raw)
         except MessageError as exc:
-            self.health.record_message(False, str(exc), raw)
-            return None
-        self.health.record_message(True)
+            self.health.record_message(False, f"{where}{exc}", raw)
+            return []
+        self.health.record_messages(len(events), [f"{where}{reason}" for reason in refused], raw)
         while self.sink.qsize() >= MAX_QUEUED and _gui_age() < GUI_GONE_S and not self._stop.wait(0.005):
-            pass  # a stopping feed still queues its last event: it may already be acknowledged
-        self.sink.put(event)
-        return event
+            pass  # a stopping feed still queues its last events: they may already be acknowledged
+        for event in events:
+            self.sink.put(event)
+        return events
 
 
 def drain(sink: queue.SimpleQueue, limit: int = 50_000) -> list[Event]:

@@ -15,7 +15,8 @@ from ..config import Area
 from ..events import Event
 from ..timefmt import normalize_time
 
-MAX_MESSAGE_BYTES = 64 * 1024
+MAX_MESSAGE_BYTES = 64 * 1024  # a batch too: about 400 readings
+BATCH = "batch"  # a gateway's message holding many (docs/feeds.md)
 MAX_ID_CHARS = 128
 MAX_TEXT_CHARS = 2000
 SIGNAL_LEVELS = ("none", "blue", "yellow", "orange", "red")
@@ -53,6 +54,38 @@ class MessageParser:
         self._utc_head: dict[tuple[str, str], str] = {}  # (seconds, offset) -> stored text up to the ms
 
     def parse(self, raw: bytes | str) -> Event:
+        """The event of one message (a batch is refused: see parse_all)."""
+        message = self._decode(raw)
+        if not isinstance(message, dict):
+            return message  # a CAP alert's event
+        if message.get("type") == BATCH:
+            raise MessageError("a batch of messages where one message was expected")
+        return self._event(message)
+
+    def parse_all(self, raw: bytes | str) -> tuple[list[Event], list[str]]:
+        """The events of one message, or of each message of a batch, and why each one refused was refused (a bad
+        message in a batch does not cost the others). A message refused whole raises MessageError."""
+        message = self._decode(raw)
+        if not isinstance(message, dict):
+            return [message], []
+        if message.get("type") != BATCH:
+            return [self._event(message)], []
+        batch_id = _text(message, "id", MAX_ID_CHARS)
+        inner = message.get("messages")
+        if not isinstance(inner, list) or not inner:
+            raise MessageError(f"batch {batch_id!r}: 'messages' must be a non-empty list of messages")
+        events, refused = [], []
+        for number, one in enumerate(inner, 1):
+            try:
+                if not isinstance(one, dict) or one.get("type") == BATCH:
+                    raise MessageError("must be a message object (batches do not nest)")
+                events.append(self._event(one))
+            except MessageError as exc:
+                refused.append(f"batch {batch_id!r}, message {number}: {exc}")
+        return events, refused
+
+    def _decode(self, raw: bytes | str) -> dict | Event:
+        """The message's JSON object, or the event of a CAP alert."""
         data = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
         if len(data) > MAX_MESSAGE_BYTES:
             raise MessageError(f"message of {len(data):,} bytes is larger than {MAX_MESSAGE_BYTES:,}")
@@ -69,11 +102,14 @@ class MessageParser:
             raise MessageError(f"not valid JSON: {exc}") from None
         if not isinstance(message, dict):
             raise MessageError("a message must be a JSON object")
+        return message
+
+    def _event(self, message: dict) -> Event:
         message_id = _text(message, "id", MAX_ID_CHARS)
         kind = message.get("type")
         handler = _KINDS.get(kind) if isinstance(kind, str) else None
         if handler is None:
-            raise MessageError(f"unknown message type {kind!r}; expected one of {', '.join(_KINDS)}")
+            raise MessageError(f"unknown message type {kind!r}; expected one of {', '.join(_KINDS)} or {BATCH}")
         try:
             time = self._stored_time(_text(message, "time", 40))
         except ValueError as exc:

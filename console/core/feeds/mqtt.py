@@ -423,6 +423,7 @@ _TOPIC_KEY = {
     "warning_signal": "hazard",
     "response_level": None,
     "field_report": "team",
+    "batch": "gateway",
 }
 
 

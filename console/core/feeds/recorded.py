@@ -16,27 +16,14 @@ from pathlib import Path
 
 from ..timefmt import beijing_text, parse_time, to_utc_text
 from .base import Feed, FeedState
-from .messages import MAX_MESSAGE_BYTES, MessageError, MessageParser
+from .messages import MAX_MESSAGE_BYTES, MessageParser
 
 MAX_SPEED = 3600.0
 LOOP_PAUSE_S = 1.0  # between two passes of a looping recording
 _CAP_SENT = re.compile(rb"<(?:[\w.-]+:)?sent\s*>\s*([^<\s]+)\s*<")
 
 
-class _FileFeed(Feed):
-    def _deliver_as(self, where: str, raw: bytes) -> bool:
-        """Parse one message; a rejection's reason starts with `where` (a line number or a file name)."""
-        try:
-            event = self.parser.parse(raw)
-        except MessageError as exc:
-            self.health.record_message(False, f"{where}: {exc}", raw)
-            return False
-        self.health.record_message(True)
-        self.sink.put(event)
-        return True
-
-
-class RecordedFeed(_FileFeed):
+class RecordedFeed(Feed):
     """Plays the NDJSON file at `path` at `speed` times real time (1 … 3600), or as fast as possible (0)."""
 
     kind = "recorded"
@@ -101,13 +88,13 @@ class RecordedFeed(_FileFeed):
                     latest = moment
                 if self.stopping:
                     return played
-                self._deliver_as(f"line {number}", raw)
+                self.deliver(raw, f"line {number}: ")
                 played += 1
                 self.lines_played += 1
         return played
 
 
-class CapFileFeed(_FileFeed):
+class CapFileFeed(Feed):
     """Reads one CAP XML file, or every *.xml file in a folder (in name order), once; then FINISHED."""
 
     kind = "cap_file"
@@ -143,7 +130,7 @@ class CapFileFeed(_FileFeed):
             except OSError as exc:
                 self.health.record_message(False, f"{file.name}: cannot read: {exc.strerror or exc}", file.name)
                 continue
-            self._deliver_as(file.name, data)
+            self.deliver(data, f"{file.name}: ")
         where = self.path.name if not self.path.is_dir() else f"{self.path.name}/"
         self.health.set_state(FeedState.FINISHED, f"read {len(files)} CAP file{'' if len(files) == 1 else 's'} "
                               f"from {where}")
