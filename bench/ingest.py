@@ -8,7 +8,10 @@ What it does, in one run, per QoS (1 = the console's setting, then 0), and per m
   * starts its own mosquitto on a free port (temporary folder, no persistence, no queue limits);
   * the publisher is a separate process (it does not take the console's GIL, but it does share the machine's
     2 cores): water_depth readings for the demo's real sensors, round robin, unique ids, event times rising
-    by 1 ms, '+08:00' offsets as the city sends them, as fast as the QoS allows, for --seconds;
+    by 1 ms from now, '+08:00' offsets as the city sends them, as fast as the QoS allows (or --rate), for
+    --seconds; one reading per MQTT message, or --per-message of them in a gateway's batch (docs/feeds.md);
+    depths follow a slow storm curve per sensor (depth_cm), so alerts, incidents and tasks come and go as in
+    a storm, or with --churn jump on every reading (alerts raised and cleared all the time: the worst case);
   * ceiling: a bare paho subscriber process (persistent session like the console; no parsing, no store)
     counts the same publisher's messages: what broker and paho alone deliver here, the console's upper bound;
   * console: a copy of a database holding the bundled demo (700 flood points, 53 stations, trees, cameras,
@@ -36,6 +39,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import math
 import os
 import pwd
 import shutil
@@ -47,6 +51,7 @@ import sys
 import tempfile
 import time
 from array import array
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -114,27 +119,49 @@ class Broker:
 
 
 # --- the publisher and the bare subscriber: child processes of this script ----------------------------------
-def reading(n: int, sensors: list[str], base: datetime, prefix: str) -> tuple[str, str]:
+@dataclass(frozen=True)
+class Load:
+    """What the publisher sends: readings per MQTT message (1, or a gateway's batch), how many a second (0: as
+    fast as the broker takes them), and how the water depths move."""
+    per_message: int = 1
+    rate: float = 0.0
+    churn: bool = False
+
+    def args(self) -> list[str]:
+        return ["--per-message", str(self.per_message), "--rate", str(self.rate)] + (["--churn"] if self.churn else [])
+
+
+def depth_cm(n: int, sensors: int, churn: bool) -> float:
+    """Reading n's depth. Each sensor follows a slow storm curve of its own (up to 20-80 cm, flooding and
+    draining about every 300 of its readings), so alerts come and go as sensors cross thresholds; with churn,
+    every reading jumps 70 cm from the sensor's last, and alerts are raised and cleared all the time."""
+    if churn:
+        return n % 4000 / 10
+    sensor, round_ = n % sensors, n // sensors
+    return round(max(0.0, (20 + sensor % 61) * math.sin(2 * math.pi * round_ / 300 + sensor)), 1)
+
+
+def reading(n: int, sensors: list[str], base: datetime, prefix: str, churn: bool) -> tuple[str, str]:
     """Reading number n: (topic, JSON text). Round robin over the sensors, event time base + n ms."""
     sensor = sensors[n % len(sensors)]
     when = (base + timedelta(milliseconds=n)).isoformat(timespec="milliseconds")
     payload = (f'{{"id":"{prefix}{n}","type":"water_depth","time":"{when}","sensor_id":"{sensor}",'
-               f'"depth_cm":{n % 4000 / 10}}}')
+               f'"depth_cm":{depth_cm(n, len(sensors), churn)}}}')
     return f"city/water_depth/{sensor}", payload
 
 
-def mqtt_message(n: int, per_message: int, sensors: list[str], base: datetime, prefix: str) -> tuple[str, bytes]:
+def mqtt_message(n: int, load: Load, sensors: list[str], base: datetime, prefix: str) -> tuple[str, bytes]:
     """Readings n .. n + per_message - 1 as one MQTT message: the reading itself, or a gateway's batch of them
     (docs/feeds.md) when per_message > 1."""
-    if per_message == 1:
-        topic, payload = reading(n, sensors, base, prefix)
+    if load.per_message == 1:
+        topic, payload = reading(n, sensors, base, prefix, load.churn)
         return topic, payload.encode()
-    inner = ",".join(reading(i, sensors, base, prefix)[1] for i in range(n, n + per_message))
+    inner = ",".join(reading(i, sensors, base, prefix, load.churn)[1] for i in range(n, n + load.per_message))
     return "city/batch/bench-gateway", f'{{"id":"{prefix}batch{n}","type":"batch","messages":[{inner}]}}'.encode()
 
 
 def publisher(port: int, qos: int, seconds: float, prefix: str, sensors_file: str, base_text: str,
-              per_message: int, rate: float) -> None:
+              load: Load) -> None:
     """Publish readings (per_message to an MQTT message) for `seconds` as fast as the broker takes them; print
     one JSON line of figures (in readings). Single-threaded paho (no loop thread): publish() writes straight to
     the socket, loop(0) reads the acknowledgements, and at most PUBLISH_WINDOW readings are ever outstanding.
@@ -147,6 +174,7 @@ def publisher(port: int, qos: int, seconds: float, prefix: str, sensors_file: st
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"{prefix}publisher", clean_session=True)
     client.max_inflight_messages_set(PUBLISH_WINDOW)
     client.max_queued_messages_set(0)
+    per_message, rate = load.per_message, load.rate
     client.on_publish = lambda *_: done.__setitem__(0, done[0] + per_message)
     client.connect("127.0.0.1", port, 60)
     while not client.is_connected():
@@ -159,7 +187,7 @@ def publisher(port: int, qos: int, seconds: float, prefix: str, sensors_file: st
             client.loop(0.001)
         elif n - done[0] < PUBLISH_WINDOW:
             for _ in range(max(1, 50 // per_message)):
-                client.publish(*mqtt_message(n, per_message, sensors, base, prefix), qos=qos)
+                client.publish(*mqtt_message(n, load, sensors, base, prefix), qos=qos)
                 n += per_message
         client.loop(0 if n - done[0] < PUBLISH_WINDOW else 0.001)
     last = time.monotonic()
@@ -197,10 +225,10 @@ def bare_subscriber(port: int, qos: int, client_id: str, times_file: str) -> Non
 
 
 def start_publisher(port: int, qos: int, seconds: float, prefix: str, sensors_file: Path,
-                    base: datetime, per_message: int, rate: float) -> subprocess.Popen:
+                    base: datetime, load: Load) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, __file__, "--role", "publish", "--port", str(port), "--qos", str(qos),
                              "--seconds", str(seconds), "--prefix", prefix, "--sensors", str(sensors_file),
-                             "--base", base.isoformat(), "--per-message", str(per_message), "--rate", str(rate)],
+                             "--base", base.isoformat(), *load.args()],
                             stdout=subprocess.PIPE, text=True)
 
 
@@ -237,7 +265,7 @@ def percentile(values: list[float], q: float) -> float:
 # subscriber's persistent session is kept while it is away and the publisher fills it; then the subscriber
 # comes back and takes the backlog with the machine to itself (from its return).
 def run_ceiling(broker: Broker, qos: int, seconds: float, folder: Path, sensors_file: Path, backlog: bool,
-                per_message: int, rate: float) -> dict:
+                load: Load) -> dict:
     prefix = f"ceiling-{'backlog' if backlog else 'live'}-q{qos}-"
     times_file = folder / f"{prefix}times.bin"
     command = [sys.executable, __file__, "--role", "subscribe", "--port", str(broker.port), "--qos", str(qos),
@@ -249,7 +277,7 @@ def run_ceiling(broker: Broker, qos: int, seconds: float, folder: Path, sensors_
         subscriber.kill()  # away without a word: the broker keeps the session and queues for it
         subscriber.wait()
     published = finish_publisher(start_publisher(broker.port, qos, seconds, prefix, sensors_file,
-                                                 datetime(2021, 7, 24, 9, tzinfo=BEIJING), per_message, rate))
+                                                 datetime(2021, 7, 24, 9, tzinfo=BEIJING), load))
     if backlog:
         subscriber = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     subscriber.communicate(timeout=600)
@@ -259,12 +287,12 @@ def run_ceiling(broker: Broker, qos: int, seconds: float, folder: Path, sensors_
     elapsed = times[-1] - start
     return {"published": published["published"], "publish_rate": published["published"] / (published["last"] -
                                                                                            published["first"]),
-            "received": len(times) * per_message, "rate": len(times) * per_message / elapsed,
-            "steady": steady(per_second(list(times), [per_message] * len(times), start)), "elapsed_s": elapsed}
+            "received": len(times) * load.per_message, "rate": len(times) * load.per_message / elapsed,
+            "steady": steady(per_second(list(times), [load.per_message] * len(times), start)), "elapsed_s": elapsed}
 
 
 def run_console(app, demo_db: Path, broker: Broker, qos: int, seconds: float, folder: Path, sensors: list[str],
-                sensors_file: Path, backlog: bool, per_message: int, rate: float) -> tuple[dict, list[tuple]]:
+                sensors_file: Path, backlog: bool, load: Load) -> tuple[dict, list[tuple]]:
     from PySide6 import QtCore
 
     from console.core import events as ev
@@ -356,7 +384,7 @@ def run_console(app, demo_db: Path, broker: Broker, qos: int, seconds: float, fo
         if backlog:
             console.feeds.stop_all()  # a clean goodbye: the broker keeps the session and queues for it
             published = finish_publisher(start_publisher(broker.port, qos, seconds, prefix, sensors_file, base,
-                                                         per_message, rate))
+                                                         load))
             pump.ticks.clear()
             paints.clear()
             collections.clear()
@@ -368,7 +396,7 @@ def run_console(app, demo_db: Path, broker: Broker, qos: int, seconds: float, fo
             paints.clear()
             collections.clear()
             console.stall_meter.reset()
-            process = start_publisher(broker.port, qos, seconds, prefix, sensors_file, base, per_message, rate)
+            process = start_publisher(broker.port, qos, seconds, prefix, sensors_file, base, load)
             until(app, lambda: process.poll() is not None, seconds + 60, "the publisher did not finish")
             published = finish_publisher(process)
             start = published["first"]
@@ -391,6 +419,7 @@ def run_console(app, demo_db: Path, broker: Broker, qos: int, seconds: float, fo
         end = busy[-1][0] if busy else float("nan")
         stored = store.conn.execute("SELECT count(*) FROM events WHERE type = ? AND id LIKE ?",
                                     (ev.FLOOD_READING, prefix + "%")).fetchone()[0]
+        derived = dict(store.conn.execute("SELECT type, count(*) FROM events WHERE source = 'rules' GROUP BY type"))
         # every flood point shows its sensor's newest reading (the highest n sent to that sensor)
         n_sent = published["published"]
         layer = session.layers["flood_points"]
@@ -406,6 +435,7 @@ def run_console(app, demo_db: Path, broker: Broker, qos: int, seconds: float, fo
         result = {
             "published": n_sent, "publish_rate": n_sent / (published["last"] - published["first"]),
             "accepted": health.accepted, "rejected": health.rejected, "stored": stored, "reconnects": reconnects,
+            "alerts_raised": derived.get(ev.ALERT_RAISED, 0), "derived": sum(derived.values()),
             "points_up_to_date": int(up_to_date), "points": len(sensors),
             "rate": pump.readings / (end - start), "elapsed_s": end - start,
             "lag_s": end - published["last"] if not backlog else float("nan"),
@@ -534,10 +564,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--role", choices=("publish", "subscribe"), help=argparse.SUPPRESS)
     for option in ("--port", "--prefix", "--sensors", "--base", "--times"):
         parser.add_argument(option, help=argparse.SUPPRESS)
+    parser.add_argument("--churn", action="store_true",
+                        help="every reading jumps 70 cm (alerts raised and cleared all the time), not slow curves")
     args = parser.parse_args(argv)
+    load = Load(args.per_message, args.rate, args.churn)
     if args.role == "publish":
-        publisher(int(args.port), args.qos[0], args.seconds, args.prefix, args.sensors, args.base, args.per_message,
-                  args.rate)
+        publisher(int(args.port), args.qos[0], args.seconds, args.prefix, args.sensors, args.base, load)
         return 0
     if args.role == "subscribe":
         bare_subscriber(int(args.port), args.qos[0], f"{args.prefix}subscriber", args.times)
@@ -566,10 +598,10 @@ def main(argv: list[str] | None = None) -> int:
         for qos in args.qos:
             for mode in modes:
                 ceiling = run_ceiling(broker, qos, args.seconds, folder, sensors_file, mode == "backlog",
-                                      args.per_message, args.rate)
+                                      load)
                 stacks = StallStacks() if args.stall_stacks else None
                 console, rows = run_console(app, demo_db, broker, qos, args.seconds, folder, sensors, sensors_file,
-                                            mode == "backlog", args.per_message, args.rate)
+                                            mode == "backlog", load)
                 if stacks is not None:
                     stacks.report()
                 results[qos, mode] = (ceiling, console)
@@ -583,7 +615,8 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(folder, ignore_errors=True)
 
     figures: dict[str, float | int | str | bool] = {
-        "seconds": args.seconds, "readings_per_mqtt_message": args.per_message, "offered_per_s": args.rate,
+        "seconds": args.seconds, "readings_per_mqtt_message": load.per_message, "offered_per_s": load.rate,
+        "churn": load.churn,
         "window_px": f"{WIDTH}x{HEIGHT}",
         "target_readings_per_s": RATE_TARGET,
         "target_stall_ms": STALL_TARGET_MS, "target_judged_on": "qos1_live"}
@@ -619,6 +652,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{key}_gc_full_max_ms": round(console["gc_full_max_ms"], 1),
             f"{key}_max_queue": console["max_queue"], f"{key}_published": console["published"],
             f"{key}_stored": console["stored"], f"{key}_rejected": console["rejected"],
+            f"{key}_alerts_raised": console["alerts_raised"], f"{key}_derived_events": console["derived"],
             f"{key}_reconnects": console["reconnects"],
             f"{key}_points_up_to_date": console["points_up_to_date"],
             f"{key}_publish_per_s": round(console["publish_rate"]),
@@ -637,7 +671,8 @@ def main(argv: list[str] | None = None) -> int:
     for (qos, mode), (_, console) in results.items():
         print(f"QoS {qos} {mode}: publisher sent {console['publish_rate']:,.0f}/s; "
               + (f"lag after the last publish {console['lag_s']:.1f} s; " if mode == "live" else "")
-              + f"rejected {console['rejected']}; feed reconnects {console['reconnects']}; "
+              + f"rejected {console['rejected']}; alerts raised {console['alerts_raised']:,} "
+              f"(events derived: {console['derived']:,}); feed reconnects {console['reconnects']}; "
               f"paints {console['paints']}; longest garbage collection {console['gc_max_ms']:.1f} ms "
               f"({console['gc_full']} full, longest {console['gc_full_max_ms']:.1f} ms); "
               f"flood points showing their newest reading "

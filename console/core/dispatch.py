@@ -11,6 +11,7 @@ from __future__ import annotations
 import heapq
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -43,16 +44,27 @@ class DispatchConfig:
     def deadline(self, agency: str, dispatched_at: str) -> str | None:
         """When a task given to `agency` at `dispatched_at` (UTC text) must be on scene (UTC text)."""
         minutes = self.on_scene_minutes.get(agency)
-        if minutes is None:
-            return None
-        moment = parse_time(dispatched_at)
-        hour = moment.astimezone(BEIJING).hour
-        night = hour >= self.night_starts or hour < self.night_ends
-        return to_utc_text(moment + timedelta(minutes=minutes[1] if night else minutes[0]))
+        return None if minutes is None else _deadline(dispatched_at, minutes, self.night_starts, self.night_ends)
 
     def plan(self, agency: str, action: str) -> TaskPlan | None:
-        return next((t for tasks in self.rules.values() for t in tasks
-                     if t.agency == agency and t.action == action), None)
+        return self._plans.get((agency, action))
+
+    @cached_property
+    def _plans(self) -> dict[tuple[str, str], TaskPlan]:
+        """The first plan for each (agency, action), as the rules list them."""
+        plans: dict[tuple[str, str], TaskPlan] = {}
+        for tasks in self.rules.values():
+            for task in tasks:
+                plans.setdefault((task.agency, task.action), task)
+        return plans
+
+
+@lru_cache(maxsize=4096)  # a flood of alerts gives many tasks the same dispatch time
+def _deadline(dispatched_at: str, minutes: tuple[int, int], night_starts: int, night_ends: int) -> str:
+    moment = parse_time(dispatched_at)
+    hour = moment.astimezone(BEIJING).hour
+    night = hour >= night_starts or hour < night_ends
+    return to_utc_text(moment + timedelta(minutes=minutes[1] if night else minutes[0]))
 
 
 def load_dispatch_config(path: Path = DISPATCH_FILE) -> DispatchConfig:
