@@ -11,8 +11,8 @@ from __future__ import annotations
 import heapq
 import tomllib
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
 from datetime import timedelta
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
