@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         return _exercise(args, started)
     try:
         store = Store(args.db or default_db_path())
-    except StoreError as exc:
+    except (StoreError, OSError) as exc:  # OSError: the data folder cannot be made
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.command == "import":
@@ -121,7 +121,7 @@ def _replay(args) -> int:
         path = args.file or training_recording(report=lambda text: print(text, flush=True))
         print(f"opening {path} for replay (the first time, snapshots are built for fast seeking)…", flush=True)
         replay = Replay(path)
-    except RecordingError as exc:
+    except (RecordingError, OSError) as exc:  # OSError: the data folder is full or not writable
         print(f"error: {exc}", file=sys.stderr)
         return 2
     from PySide6 import QtCore

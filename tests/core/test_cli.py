@@ -108,6 +108,16 @@ def test_the_training_recording_stores_a_minute_of_scenario_per_append(tmp_path)
     replay.close()
 
 
+def test_replay_says_so_when_the_data_folder_cannot_be_written(tmp_path):
+    import os
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "replay"], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120, env={**os.environ, "XDG_DATA_HOME": str(blocker / "data")})
+    assert result.returncode == 2 and "not-a-folder" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_a_bad_inject_file_is_refused_before_an_exercise_is_made(tmp_path):
     import os
 
