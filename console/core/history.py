@@ -1,7 +1,7 @@
 """A sensor's history: its readings from the event log, and the threshold lines that apply to it (charts, review).
 
-Plain Python. Readings are read through the `events_by_object` index (store.READINGS_WHERE), so a sensor's
-series costs a range scan of its own readings, however long the log.
+Plain Python. Readings are read through the readings_by_object table (store.py), so a sensor's series costs a range
+scan of its own readings, however long the log; and from the few thousand newest events the table does not hold yet.
 """
 from __future__ import annotations
 
@@ -19,10 +19,17 @@ from .rules.config import RulesConfig
 from .store import READINGS_WHERE, Store
 from .timefmt import to_utc_text
 
-# Word for word the index's WHERE clause after the id test: SQLite uses a partial index only when the query's WHERE
-# implies the index's, and it checks that textually.
-_READINGS_SQL = (f"SELECT event_time, payload FROM events WHERE json_extract(payload, '$.id') = ? AND {READINGS_WHERE}"
-                 " {bounds} ORDER BY event_time, seq")
+# A reading is in readings_by_object, or among the newest events, not in it yet (store.py). Those are found by seq
+# alone: the unary + keeps SQLite from reading the log's type or time indexes instead (for a day's chart, every
+# reading of the day).
+_INDEXED = "FROM readings_by_object r WHERE r.object_id = :id AND r.event_time BETWEEN :since AND :until"
+_NEWEST = (f"FROM events WHERE seq > :indexed AND +{READINGS_WHERE} AND json_extract(payload, '$.id') = :id "
+           "AND +event_time BETWEEN :since AND :until")
+_READINGS_SQL = (f"SELECT r.event_time, r.seq, (SELECT payload FROM events WHERE seq = r.seq) {_INDEXED} "
+                 "ORDER BY r.event_time, r.seq",
+                 f"SELECT event_time, seq, payload {_NEWEST}")
+_LATEST_SQL = (f"SELECT max(r.event_time) {_INDEXED}", f"SELECT max(event_time) {_NEWEST}")
+_EARLIEST, _LATEST = "", "~"  # below and above every UTC text ('2021-…Z')
 
 
 def _utc(moment: str | datetime | None) -> str | None:
@@ -35,23 +42,18 @@ def readings(store: Store, object_id: str, since: str | datetime | None = None,
              until: str | datetime | None = None) -> list[tuple[str, dict[str, Any]]]:
     """(event_time, payload) of every reading of a flood point or station, oldest first, with since <= event_time <=
     until (UTC text or aware datetimes; None: unbounded). Late readings take their place by event time."""
-    bounds, params = "", [object_id]
-    if since is not None:
-        bounds += " AND event_time >= ?"
-        params.append(_utc(since))
-    if until is not None:
-        bounds += " AND event_time <= ?"
-        params.append(_utc(until))
-    rows = store.conn.execute(_READINGS_SQL.format(bounds=bounds), params).fetchall()
-    return [(time, json.loads(payload)) for time, payload in rows]
+    params = {"id": object_id, "indexed": store.readings_indexed(), "since": _utc(since) or _EARLIEST,
+              "until": _utc(until) or _LATEST}
+    rows = [row for sql in _READINGS_SQL for row in store.conn.execute(sql, params)]
+    rows.sort()  # by (event_time, seq): two sorted runs, the newest usually few
+    return [(time, json.loads(payload)) for time, _, payload in rows]
 
 
 def latest_time(store: Store, object_id: str) -> str | None:
     """The event time of the object's newest reading (UTC text), or None."""
-    row = store.conn.execute(
-        f"SELECT max(event_time) FROM events WHERE json_extract(payload, '$.id') = ? AND {READINGS_WHERE}",
-        (object_id,)).fetchone()
-    return row[0]
+    params = {"id": object_id, "indexed": store.readings_indexed(), "since": _EARLIEST, "until": _LATEST}
+    times = [store.conn.execute(sql, params).fetchone()[0] for sql in _LATEST_SQL]
+    return max((t for t in times if t is not None), default=None)
 
 
 def epoch_seconds(utc_texts: Sequence[str]) -> np.ndarray:

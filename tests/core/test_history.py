@@ -7,6 +7,7 @@ import pytest
 
 from console.core import events as ev
 from console.core import history
+from console.core import store as store_module
 from console.core.events import make_event
 from console.core.rules.config import load_rules_config
 from console.core.session import Session
@@ -14,8 +15,10 @@ from console.core.store import Store
 from helpers import register
 
 
-@pytest.fixture
-def store(tmp_path):
+@pytest.fixture(params=[1, 4, 10_000], ids=["indexed", "half-indexed", "not-indexed-yet"])
+def store(tmp_path, monkeypatch, request):
+    """Readings come from readings_by_object and from the log's newest events: all, some or none indexed yet."""
+    monkeypatch.setattr(store_module, "READINGS_INDEX_EVERY", request.param)
     store = Store(tmp_path / "console.db")
     session = Session(store, derive=False)
     session.ingest([register("flood_points", "FP-1", 121.45, 31.22, kind="underpass", name="汶水路下立交"),
@@ -48,11 +51,24 @@ def test_readings_of_one_object_in_event_time_order(store):
     assert history.readings(store, "nobody") == [] and history.latest_time(store, "nobody") is None
 
 
-def test_the_query_uses_the_readings_index(store):
-    sql = history._READINGS_SQL.format(bounds=" AND event_time >= ? AND event_time <= ?")
-    plan = " ".join(str(row[-1]) for row in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}", ("FP-1", "a", "b")))
-    assert "events_by_object" in plan, plan
-    assert "TEMP B-TREE" not in plan, plan  # the index gives the order too
+def test_the_query_reads_the_readings_table_and_only_the_newest_events(store):
+    params = {"id": "FP-1", "indexed": 0, "since": "a", "until": "b"}
+    indexed, newest = (" ".join(str(row[-1]) for row in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+                       for sql in history._READINGS_SQL)
+    assert indexed.startswith("SEARCH r USING PRIMARY KEY (object_id=? AND event_time>? AND event_time<?)"), indexed
+    assert "TEMP B-TREE" not in indexed, indexed  # the key gives the order
+    assert newest == "SEARCH events USING INTEGER PRIMARY KEY (rowid>?)", newest  # not a scan of the whole log
+
+
+def test_the_readings_table_takes_the_log_in_runs(store):
+    indexed = store.readings_indexed()
+    in_table = store.conn.execute("SELECT count(*) FROM readings_by_object").fetchone()[0]
+    in_log = store.conn.execute(f"SELECT count(*) FROM events WHERE {store_module.READINGS_WHERE}").fetchone()[0]
+    newest = store.conn.execute(f"SELECT count(*) FROM events WHERE seq > ? AND {store_module.READINGS_WHERE}",
+                                (indexed,)).fetchone()[0]
+    assert in_table + newest == in_log == 6
+    every = store_module.READINGS_INDEX_EVERY
+    assert (in_table, newest) == {1: (6, 0), 4: (5, 1), 10_000: (0, 6)}[every]
 
 
 def test_series_picks_the_rows_carrying_the_quantity(store):

@@ -200,9 +200,9 @@ def test_the_views_queries_see_the_log_only_up_to_the_moment(live, replay, tmp_p
         expected = rec.execute(f"SELECT event_time, payload FROM events WHERE json_extract(payload, '$.id') = ? "
                                f"AND {READINGS_WHERE} AND seq <= ? ORDER BY event_time, seq", (point, seq)).fetchall()
     assert got == [(t, json.loads(p)) for t, p in expected] and got
-    plan = " ".join(str(r) for r in store.conn.execute(
-        "EXPLAIN QUERY PLAN " + history._READINGS_SQL.format(bounds=" AND event_time <= ?"), (point, horizon)))
-    assert "events_by_object" in plan  # the recording's index, through the view
+    plan = " ".join(str(r[-1]) for r in store.conn.execute("EXPLAIN QUERY PLAN " + history._READINGS_SQL[0], {
+        "id": point, "since": "", "until": horizon}))
+    assert plan.startswith("SEARCH rec.readings_by_object USING PRIMARY KEY (object_id=?"), plan  # through the view
     # the city's vital signs on the replay equal those on a console database cut at that moment
     cut = tmp_path / "cut.db"
     shutil.copy(live["path"], cut)

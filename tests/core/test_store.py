@@ -5,9 +5,10 @@ import sqlite3
 import pytest
 
 from console.core import events as ev
+from console.core import history
 from console.core.events import make_event
 from console.core.session import Session
-from console.core.store import SCHEMA_VERSION, Store, StoreError
+from console.core.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
 from console.core.timefmt import beijing_text, normalize_time
 from helpers import register
 
@@ -187,8 +188,6 @@ def test_times_without_offset_are_rejected():
 
 
 def test_a_version_1_database_is_migrated_and_keeps_its_data(tmp_path):
-    from console.core.store import MIGRATIONS
-
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
     MIGRATIONS[0](conn)  # the first released schema, as an older console left it
@@ -204,3 +203,24 @@ def test_a_version_1_database_is_migrated_and_keeps_its_data(tmp_path):
     assert store.rows("stations") == [] and store.rows("city_state") == []
     store.rebuild_projections()
     assert [r["id"] for r in store.rows("trees")] == ["TR-1"]
+
+
+def test_a_version_3_database_gets_its_readings_table_and_loses_the_index(tmp_path):
+    path = tmp_path / "v3.db"
+    conn = sqlite3.connect(path)
+    for migration in MIGRATIONS[:3]:
+        migration(conn)
+    conn.execute("PRAGMA user_version = 3")
+    readings = [(seq, f"r{seq}", "flood_point.reading", f"2021-07-25T01:{59 - seq:02d}:00.000Z",
+                 '{"id": "FP-%d", "depth_cm": %d}' % (seq % 2, seq)) for seq in range(1, 7)]
+    conn.executemany("INSERT INTO events (seq, id, type, event_time, received_time, source, payload) "
+                     "VALUES (?, ?, ?, ?, '2021-07-25T02:00:00.000Z', 'x', ?)", readings)
+    conn.commit()
+    conn.close()
+    store = Store(path)
+    assert store.schema_version == SCHEMA_VERSION
+    assert store.readings_indexed() == 6
+    assert store.conn.execute("SELECT object_id, event_time, seq FROM readings_by_object").fetchall() == sorted(
+        (f"FP-{seq % 2}", time, seq) for seq, _, _, time, _ in readings)
+    assert not store.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'events_by_object'").fetchall()
+    assert [p["depth_cm"] for _, p in history.readings(store, "FP-1")] == [5, 3, 1]  # by event time

@@ -7,8 +7,10 @@ import shutil
 
 import pytest
 
+from console.core import history
 from console.core.replay import Replay, training
 from console.core.replay.training import SHIPPED, TrainingDataError, training_recording, unpack
+from console.core.store import READINGS_WHERE
 
 
 def test_the_shipped_recording_is_unpacked_once_and_replays_without_building_anything(tmp_path, monkeypatch):
@@ -29,6 +31,19 @@ def test_the_shipped_recording_is_unpacked_once_and_replays_without_building_any
         replay.seek("2021-07-25T12:00:00.000Z")  # 20:00 Beijing on the 25th: In-Fa's rain over the city
         assert replay.session.query("alerts", "state = 'active'", columns=("id",), limit=1)
         assert replay.time.startswith("2021-07-25T12:00")
+        # a schema 3 recording: its readings by object come through the log's own index (events_by_object)
+        store = replay.store
+        point = store.rows("flood_points")[0]["id"]
+        rows = history.readings(store, point, since="2021-07-25T06:00:00.000Z")
+        expected = store.conn.execute(f"SELECT event_time, payload FROM rec.events WHERE {READINGS_WHERE} AND "
+                                      "json_extract(payload, '$.id') = ? AND event_time >= ? AND seq <= ? "
+                                      "ORDER BY event_time, seq", (point, "2021-07-25T06:00:00.000Z",
+                                                                   store.bound)).fetchall()
+        assert rows == [(t, json.loads(p)) for t, p in expected] and len(rows) > 10
+        plan = " ".join(str(r[-1]) for r in store.conn.execute("EXPLAIN QUERY PLAN " + history._READINGS_SQL[0], {
+            "id": point, "since": "", "until": "~"}))
+        assert "USING INDEX events_by_object" in plan, plan
+        assert history.latest_time(store, point) == rows[-1][0]
     finally:
         replay.close()
 

@@ -59,3 +59,32 @@ def test_feed_dialog_checks_and_saves_the_feeds(console, qtbot, tmp_path, monkey
     assert [(c.name, c.type, c.options["url"], c.options["interval_s"]) for c in saved] == [
         ("城市物联网", "http", "http://127.0.0.1:9/readings", 30)]
     console.window.apply_feeds([])
+
+
+def test_the_pump_indexes_readings_by_object_in_ticks_of_their_own(console, qtbot, tmp_path, monkeypatch):
+    """Readings reach readings_by_object through the pump's own flushes, before an ingest would carry one."""
+    from console.core import history
+    from console.core import store as store_module
+    from console.qt import ingest
+
+    monkeypatch.setattr(store_module, "READINGS_INDEX_EVERY", 8)
+    monkeypatch.setattr(ingest, "READINGS_INDEX_EVERY", 8)
+    store = console.session.store
+    flushes = []
+    index_readings = store.index_readings
+    monkeypatch.setattr(store, "index_readings", lambda: (flushes.append(store.unindexed_events()), index_readings()))
+    sensor = console.session.layers["flood_points"].attrs["sensor_id"][0]
+    recording = tmp_path / "depths.ndjson"
+    recording.write_text("".join(json.dumps({"id": f"d{n}", "type": "water_depth", "sensor_id": sensor,
+                                             "time": f"2021-07-25T09:{n:02d}:00+08:00", "depth_cm": n}) + "\n"
+                                 for n in range(30)), encoding="utf-8")
+    window = console.window
+    window.apply_feeds([FeedConfig("录制回放", "recorded", options={"path": str(recording), "speed": 0})])
+    point = console.session.known.flood_point_of_sensor[sensor]
+    wait_for(qtbot, lambda: len(history.readings(store, point, since="2021-07-25T01:00:00.000Z")) == 30)
+    wait_for(qtbot, lambda: store.unindexed_events() < 4)
+    assert flushes and all(n >= 4 for n in flushes)  # from half of READINGS_INDEX_EVERY on
+    indexed = store.conn.execute("SELECT count(*) FROM readings_by_object WHERE object_id = ?", (point,)).fetchone()
+    assert indexed[0] >= 27
+    assert [p["depth_cm"] for _, p in history.readings(store, point, since="2021-07-25T01:00:00.000Z")] == \
+        list(range(30))

@@ -2,8 +2,9 @@
 
 One SQLite connection whose main database is private and temporary (SQLite's "" file: on disk, deleted on close)
 and holds the projection tables as of the current moment. The recording is attached read-only as `rec`; a TEMP VIEW
-`events` shows its events up to the current bound (seq), so the views' queries on `events` (history.py,
-vital_signs.py) run unchanged, and through the recording's own indexes (the view is flattened into each query).
+`events` shows its events up to the current bound (seq), and one `readings_by_object` its readings index up to it, so
+the views' queries (history.py, vital_signs.py) run unchanged, and through the recording's own indexes (a view is
+flattened into each query).
 Unqualified names resolve temp, then main, then attached schemas: `events` is the view, projection tables and `meta`
 are the private copies, never the recording's.
 """
@@ -19,7 +20,7 @@ from .. import events as ev
 from ..config import Config, load_config
 from ..events import Event
 from ..projections import Projector, Row, all_table_columns, create_tables, select_ids
-from ..store import AppendResult, Store, StoreError
+from ..store import READINGS_INDEXED, READINGS_WHERE, AppendResult, Store, StoreError
 from .recording import Recording, uri_of
 
 BATCH = 20_000  # events read and applied at a time
@@ -63,6 +64,16 @@ class ReplayStore(Store):
         conn.execute("INSERT INTO temp.replay_bound VALUES (0)")
         conn.execute("CREATE TEMP VIEW events AS SELECT * FROM rec.events "
                      "WHERE seq <= (SELECT seq FROM temp.replay_bound)")
+        if recording.schema_version >= 4:
+            conn.execute("CREATE TEMP VIEW readings_by_object AS SELECT * FROM rec.readings_by_object "
+                         "WHERE seq <= (SELECT seq FROM temp.replay_bound)")
+            self._readings_indexed = int(conn.execute("SELECT coalesce(max(value), 0) FROM rec.meta WHERE key = ?",
+                                                      (READINGS_INDEXED,)).fetchone()[0])
+        else:  # the log's own index on readings by object (schema 3) holds them all
+            conn.execute("CREATE TEMP VIEW readings_by_object AS SELECT json_extract(payload, '$.id') AS object_id, "
+                         f"event_time, seq FROM rec.events WHERE {READINGS_WHERE} "
+                         "AND seq <= (SELECT seq FROM temp.replay_bound)")
+            self._readings_indexed = recording.last_seq
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self.projector = Projector(conn, self.config)
@@ -176,6 +187,9 @@ class ReplayStore(Store):
     @property
     def schema_version(self) -> int:
         return self.recording.schema_version
+
+    def readings_indexed(self) -> int:
+        return self._readings_indexed
 
     def rows_by_id(self, table: str, ids: Sequence[str]) -> list[Row]:
         names = list(all_table_columns()[table])
