@@ -33,13 +33,14 @@ class FootprintItem(pg.GraphicsObject):
         self.prepareGeometryChange()
         self._boxes = np.array([(*f.min(axis=0), *f.max(axis=0)) if len(f) else (np.nan,) * 4
                                 for f in self.layer.footprints]).reshape(-1, 4)
+        self._bounds = QtCore.QRectF()  # Qt asks for it on every repaint: worked out once per change
+        if len(self._boxes):
+            low, high = np.nanmin(self._boxes[:, :2], axis=0), np.nanmax(self._boxes[:, 2:], axis=0)
+            self._bounds = QtCore.QRectF(low[0], low[1], high[0] - low[0], high[1] - low[1])
         self.update()
 
     def boundingRect(self) -> QtCore.QRectF:
-        if not len(self._boxes):
-            return QtCore.QRectF()
-        low, high = np.nanmin(self._boxes[:, :2], axis=0), np.nanmax(self._boxes[:, 2:], axis=0)
-        return QtCore.QRectF(low[0], low[1], high[0] - low[0], high[1] - low[1])
+        return self._bounds
 
     def paint(self, painter: QtGui.QPainter, option, widget=None) -> None:
         transform = painter.transform()

@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from console.core.crs import lonlat_to_mercator, mercator_to_lonlat
+from console.core.feeds.base import feeds_paused
 from console.core.session import Session
 from layers.basemap import Basemap
 
@@ -74,7 +75,9 @@ class MapCanvas(pg.GraphicsView):
         self.attribution = QtWidgets.QLabel(basemap.attribution, self)
         self.attribution.setStyleSheet("background: rgba(255,255,255,190); color: #444; padding: 1px 4px;"
                                        "font-size: 9pt;")
-        self.attribution.adjustSize()
+        self._attribution_width = self.attribution.sizeHint().width()
+        self.attribution.setWordWrap(True)
+        self._place_attribution()
 
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_clicked)
@@ -135,7 +138,8 @@ class MapCanvas(pg.GraphicsView):
             super().keyPressEvent(event)
 
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
-        super().paintEvent(event)
+        with feeds_paused():  # feed threads hold back meanwhile, as during an ingest tick (feeds/base.py)
+            super().paintEvent(event)
         if not self._painted:
             self._painted = True
             self._pending_view = None
@@ -146,8 +150,14 @@ class MapCanvas(pg.GraphicsView):
         if getattr(self, "_pending_view", None):
             self.set_view_box(*self._pending_view, padding=0)
         if hasattr(self, "attribution"):  # pg.GraphicsView calls this once before __init__ ends
-            self.attribution.move(self.width() - self.attribution.width() - 4,
-                                  self.height() - self.attribution.height() - 4)
+            self._place_attribution()
+
+    def _place_attribution(self) -> None:
+        """Bottom right, on one line, or on more when the map is narrower than that."""
+        label = self.attribution
+        width = min(self._attribution_width, max(self.width() - 8, 50))
+        label.resize(width, label.heightForWidth(width))
+        label.move(self.width() - width - 4, self.height() - label.height() - 4)
 
     # --- layers shown (per view: two role windows show different layers of the one session) -----------
     def layer_visible(self, kind: str) -> bool:

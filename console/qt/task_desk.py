@@ -21,11 +21,10 @@ from console.core.timefmt import beijing_text
 from layers import LAYER_BY_KIND
 
 from .i18n import translate
-from .rows_model import ID_ROLE, Row, RowsModel
+from .rows_model import ID_ROLE, Row, RowsModel, fit_columns
 from .style import SEVERITY_COLOURS
 
 REFRESH_MS = 1_000
-FIT_COLUMNS_S = 5.0
 ROWS_SHOWN = 1_000  # the most urgent; the counts above the list cover them all
 # Most urgent first: unfinished, overdue, waiting to be dispatched or taken up, this desk's own, soonest due.
 TASK_ORDER = ("state IN ('done', 'declined', 'cancelled'), overdue DESC, CASE state WHEN 'new' THEN 0 WHEN "
@@ -80,7 +79,6 @@ class TaskDesk(QtWidgets.QWidget):
         self.role: Role = ROLES[role]
         self._dirty = True
         self._incidents: dict[str, Row] = {}
-        self._fitted: dict[QtWidgets.QTableView, float] = {}  # when each table's columns were fitted to its text
         self.summary = QtWidgets.QLabel()
         self.show_finished = QtWidgets.QCheckBox(self.tr("Show finished"))
         self.show_finished.toggled.connect(self.refresh)
@@ -152,7 +150,7 @@ class TaskDesk(QtWidgets.QWidget):
         for view in (self.task_view, self.alert_view, self.incident_view):
             view.selectionModel().currentRowChanged.connect(lambda *_: self._on_current_changed())
         self.tabs.currentChanged.connect(lambda *_: self._on_current_changed())
-        self.tabs.currentChanged.connect(lambda *_: self.tabs.currentWidget().resizeColumnsToContents())
+        self.tabs.currentChanged.connect(lambda *_: self._fit_columns())
         session.ingested.connect(self._on_ingested)
         session.jumped.connect(self._on_jumped)
         self.destroyed.connect(lambda *_: (session.ingested.disconnect(self._on_ingested),
@@ -181,7 +179,6 @@ class TaskDesk(QtWidgets.QWidget):
         view.verticalHeader().setVisible(False)
         view.verticalHeader().setDefaultSectionSize(22)
         view.horizontalHeader().setStretchLastSection(True)
-        view.horizontalHeader().setResizeContentsPrecision(40)  # columns fit the first rows, not all thousands
         view.setWordWrap(False)
         return view
 
@@ -244,12 +241,7 @@ class TaskDesk(QtWidgets.QWidget):
             index = model.row_index(current) if current else None
             if index is not None:
                 view.selectRow(index)
-        # Columns follow their text (a state becomes "已派遣 · 超时"), but measuring it costs tens of ms: only the
-        # table on show, at most every FIT_COLUMNS_S.
-        view = self.tabs.currentWidget()
-        if view.model().rowCount() and time.monotonic() - self._fitted.get(view, -FIT_COLUMNS_S) >= FIT_COLUMNS_S:
-            view.resizeColumnsToContents()
-            self._fitted[view] = time.monotonic()
+        self._fit_columns()  # columns follow their text: a state becomes "已派遣 · 超时"
         own, waiting, overdue, active = self._counts()
         text = self.tr("%1: %2 open tasks, %3 waiting, %4 overdue · %5 active alerts").replace(
             "%1", translate("roles", self.role.label)).replace("%2", f"{own:,}").replace(
@@ -257,6 +249,11 @@ class TaskDesk(QtWidgets.QWidget):
         self.summary.setText(f"<b>{text}</b>" if not overdue else f"<b style='color:{OVERDUE_COLOUR}'>{text}</b>")
         self._update_buttons()
         self._show_details()
+
+    def _fit_columns(self) -> None:
+        """Only the table on show (the others are fitted when their tab is chosen)."""
+        view = self.tabs.currentWidget()
+        fit_columns(view, view.model())
 
     def _counts(self) -> tuple[int, int, int, int]:
         """This desk's open tasks, those waiting for it, those overdue; the active alerts it is shown."""

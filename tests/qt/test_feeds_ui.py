@@ -88,3 +88,22 @@ def test_the_pump_indexes_readings_by_object_in_ticks_of_their_own(console, qtbo
     assert indexed[0] >= 27
     assert [p["depth_cm"] for _, p in history.readings(store, point, since="2021-07-25T01:00:00.000Z")] == \
         list(range(30))
+
+
+def test_after_other_work_the_pump_lets_the_event_loop_turn_before_a_batch(console):
+    """A tick that comes late (the GUI thread was busy painting, say) stores nothing and comes back at once, so that
+    input and due timers run in between instead of waiting for both."""
+    import time
+
+    from console.core import events as ev
+    from console.core.events import make_event
+
+    pump = console.pump
+    point = str(console.session.layers["flood_points"].ids[0])
+    console.feeds.queue.put(make_event(ev.FLOOD_READING, {"id": point, "depth_cm": 12.0}))
+    before = pump.total
+    pump._due, pump._yielded = time.perf_counter() - 0.5, False
+    pump._tick()
+    assert pump.total == before and pump._timer.isActive() and pump._timer.interval() == 0
+    pump._tick()
+    assert pump.total == before + 1

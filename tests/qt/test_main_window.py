@@ -182,3 +182,36 @@ def test_import_dialog_loads_good_records_and_lists_bad_ones(console, qtbot, tmp
     assert console.session.layers["cameras"].row_of("CAM-NEW-1") is not None
     # the legend's counts follow within a quarter of a second (they are not recounted on every live change)
     qtbot.waitUntil(lambda: console.window.layer_panel.layer_items["cameras"].text(1) == "30,001", timeout=2000)
+
+
+def test_live_changes_repaint_the_map_without_drawing_the_basemap_again(console, monkeypatch):
+    """The basemap and district names are cached pixmaps: a repaint for new readings only draws the layers, while a
+    zoom draws them anew."""
+    from console.core import events as ev
+    from console.core.events import make_event
+
+    canvas = console.window.canvas
+    drawn = []
+
+    class Counted(list):  # what each item's paint() goes through: the basemap's themes, the district labels
+        def __iter__(self):
+            drawn.append(self.name)
+            return super().__iter__()
+
+    themes, labels = Counted(canvas.basemap_item.basemap.themes), Counted(canvas.labels.labels)
+    themes.name, labels.name = "basemap", "labels"
+    monkeypatch.setattr(canvas.basemap_item.basemap, "themes", themes)
+    monkeypatch.setattr(canvas.labels, "labels", labels)
+    canvas.viewport().repaint()
+    drawn.clear()
+    point = str(console.session.layers["flood_points"].ids[0])
+    console.session.ingest([make_event(ev.FLOOD_READING, {"id": point, "depth_cm": 45.0})])
+    item = canvas.point_items["flood_points"]
+    painted = []
+    monkeypatch.setattr(item, "_paint_symbols", lambda *args, _original=item._paint_symbols: (
+        painted.append(item.layer.kind), _original(*args)))
+    canvas.viewport().repaint()
+    assert painted == ["flood_points"] and drawn == []
+    canvas.zoom(0.5)
+    canvas.viewport().repaint()
+    assert set(drawn) == {"basemap", "labels"}
