@@ -7,11 +7,12 @@ from PySide6 import QtCore, QtWidgets
 
 from console.core.basemap_loader import load_basemap
 from console.core.feeds.manager import FeedManager
+from console.core.heap import freeze_long_lived
 from console.core.roles import DEFAULT_ROLE
 from console.core.session import Session
 
 from .i18n import install_language
-from .ingest import IngestPump, StallMeter, freeze_startup_objects
+from .ingest import IngestPump, StallMeter
 from .main_window import MainWindow
 from .timeline import ReplayPlayer
 
@@ -36,9 +37,9 @@ class ConsoleApp(QtCore.QObject):
         self.player = player  # a replay: every window shows its timeline
         install_language(app, language)
         self.windows: list[MainWindow] = [self._new_window(role)]
-        freeze_startup_objects()
+        freeze_long_lived()
         if session.derive:  # the rules engine takes a moment to build: while the window is idle, not under load
-            QtCore.QTimer.singleShot(0, lambda: session.rules)
+            QtCore.QTimer.singleShot(0, lambda: (session.rules, freeze_long_lived()))
         self._escalation = QtCore.QTimer(self)
         self._escalation.timeout.connect(session.escalate_overdue)
         self._escalation.start(ESCALATION_INTERVAL_MS)

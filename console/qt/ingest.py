@@ -11,7 +11,6 @@ the GIL to themselves. The feeds' queue is bounded (console.core.feeds.base.MAX_
 outpaces ingest slows down instead of filling the memory."""
 from __future__ import annotations
 
-import gc
 import logging
 import sqlite3
 import threading
@@ -81,15 +80,6 @@ class Checkpointer:
             self.store.conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
         except sqlite3.ProgrammingError:  # the store was closed first
             pass
-
-
-def freeze_startup_objects() -> None:
-    """Call once the window is built. Under a feed's load every queued event outlives a young collection, so the
-    collector makes a full pass every few seconds, holding the GIL; over the objects of start-up (modules,
-    layers, the basemap, Qt wrappers of the window) one took 70-120 ms. They live as long as the console:
-    frozen, full passes walk only what came since."""
-    gc.collect()
-    gc.freeze()
 
 
 class StallMeter(QtCore.QObject):

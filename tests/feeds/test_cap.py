@@ -211,3 +211,13 @@ def test_message_parser_rejects_a_bomb_with_the_reason():
     bomb = b'<!DOCTYPE a [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><alert>&b;</alert>'
     with pytest.raises(MessageError, match="CAP alert rejected: XML with a DTD or entities is refused"):
         parser().parse(bomb)
+
+
+def test_the_loaded_schema_is_moved_out_of_the_collectors_way(monkeypatch):
+    """The schema lives as long as the console: frozen once built, full collections under load do not walk it."""
+    import gc
+
+    monkeypatch.setattr(cap, "_schema", None)
+    schema = cap._cap_schema()
+    assert not any(o is schema for o in gc.get_objects())  # tracked objects exclude the frozen ones
+    assert gc.is_tracked(schema) and cap._cap_schema() is schema

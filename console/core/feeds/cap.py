@@ -14,6 +14,7 @@ import defusedxml
 import defusedxml.ElementTree as DefusedET
 import xmlschema
 
+from ..heap import freeze_long_lived
 from ..paths import OFFLINE_DATA
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
@@ -69,6 +70,7 @@ def _cap_schema() -> xmlschema.XMLSchema:
     with _schema_lock:
         if _schema is None:
             _schema = xmlschema.XMLSchema(str(SCHEMA_PATH), allow="sandbox", defuse="always", use_fallback=False)
+            freeze_long_lived()  # it lives as long as the console (heap.py)
         return _schema
 
 
