@@ -239,3 +239,17 @@ def test_the_desk_lists_the_most_urgent_rows_and_counts_them_all(views, monkeypa
     monkeypatch.setattr(task_desk, "ROWS_SHOWN", 1)
     water.desk.refresh()
     assert len(water.desk.task_model.rows) == 1 and "未完成任务 2 个" in water.desk.summary.text()
+
+
+def test_the_map_rings_every_open_incident_beyond_the_rows_listed(views, monkeypatch):
+    import console.qt.task_desk as task_desk
+
+    duty, _, _ = views
+    for k in range(3):
+        duty.session.open_incident("duty officer", lon=121.40 + k / 100, lat=31.20, title=f"险情 {k}")
+    monkeypatch.setattr(task_desk, "ROWS_SHOWN", 1)
+    rings = []
+    duty.desk.incidents_shown.connect(rings.append)
+    duty.desk.refresh()
+    assert len(duty.desk.incident_model.rows) == 1
+    assert sorted(round(lon, 2) for lon, _, _ in rings[-1]) == [121.40, 121.41, 121.42]
