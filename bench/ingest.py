@@ -27,7 +27,8 @@ What it does, in one run, per QoS (1 = the console's setting, then 0), and per m
     source, payload) into a fresh database made by the console's Store (WAL, same schema), one transaction.
 
 Figures: readings/s = stored / elapsed; steady = median of the per-second counts without the first 2 s and
-the last (partial) second; the longest GUI-thread stall (StallMeter: the longest gap of a 10 ms heartbeat);
+the last (partial) second; the longest GUI-thread stall (StallMeter: the longest gap of a 10 ms heartbeat),
+how many heartbeat gaps exceeded the target and their 99th percentile (how often the window stutters);
 pump tick durations (median, p99, max) and map repaint durations (median, max), the two things the GUI
 thread does under load; the most events waiting on the ingest queue. Target: >= 20,000 readings/s with the
 longest stall < 50 ms, judged at QoS 1 live.
@@ -302,7 +303,7 @@ def run_console(app, demo_db: Path, broker: Broker, qos: int, seconds: float, fo
     from console.core.store import Store
     from console.core.timefmt import normalize_time
     from console.qt.app import ConsoleApp
-    from console.qt.ingest import IngestPump
+    from console.qt.ingest import IngestPump, StallMeter
     from console.qt.map_canvas import MapCanvas
 
     class TimedPump(IngestPump):
@@ -334,6 +335,15 @@ def run_console(app, demo_db: Path, broker: Broker, qos: int, seconds: float, fo
         original_paint(canvas, event)
         paints.append((time.perf_counter() - start) * 1000)
     MapCanvas.paintEvent = timed_paint
+
+    # Every heartbeat of the StallMeter, for how often the GUI thread stalls, not only its longest stall.
+    beats: list[float] = []
+    original_beat = StallMeter._tick
+
+    def timed_beat(meter) -> None:
+        beats.append(time.perf_counter())
+        original_beat(meter)
+    StallMeter._tick = timed_beat
 
     # How long each garbage collection takes (whichever thread runs it holds the GIL): generation, ms.
     collections: list[tuple[int, float]] = []
@@ -389,6 +399,7 @@ def run_console(app, demo_db: Path, broker: Broker, qos: int, seconds: float, fo
             paints.clear()
             collections.clear()
             console.stall_meter.reset()
+            beats.clear()
             start = time.monotonic()
             feed = start_feed(wait=False)  # at QoS 0 the SUBACK comes after the whole backlog
         else:
@@ -396,6 +407,7 @@ def run_console(app, demo_db: Path, broker: Broker, qos: int, seconds: float, fo
             paints.clear()
             collections.clear()
             console.stall_meter.reset()
+            beats.clear()
             process = start_publisher(broker.port, qos, seconds, prefix, sensors_file, base, load)
             until(app, lambda: process.poll() is not None, seconds + 60, "the publisher did not finish")
             published = finish_publisher(process)
@@ -408,6 +420,8 @@ def run_console(app, demo_db: Path, broker: Broker, qos: int, seconds: float, fo
             return pump.readings >= published["published"] or time.monotonic() - quiet[0] > IDLE_S
         until(app, finished, 600, "ingest did not finish")
         stall_ms = console.stall_meter.longest_ms
+        interval = console.stall_meter.interval_ms
+        gaps = [(b - a) * 1000 - interval for a, b in zip(beats, beats[1:])]
         paint_ms = list(paints)
         gc_ms = list(collections)
         sampler.stop()
@@ -443,6 +457,8 @@ def run_console(app, demo_db: Path, broker: Broker, qos: int, seconds: float, fo
             "stall_ms": stall_ms, "tick_median_ms": percentile(ms, 0.5), "tick_p99_ms": percentile(ms, 0.99),
             "tick_max_ms": max(ms, default=0.0), "ticks": len(ms), "max_queue": max_queue[0],
             "paint_median_ms": percentile(paint_ms, 0.5), "paint_max_ms": max(paint_ms, default=0.0),
+            "stalls_over_target": sum(gap > STALL_TARGET_MS for gap in gaps),
+            "stall_p99_ms": percentile(gaps, 0.99), "beats": len(beats),
             "paints": len(paint_ms), "gc_max_ms": max((ms for _, ms in gc_ms), default=0.0),
             "gc_full": sum(generation == 2 for generation, _ in gc_ms),
             "gc_full_max_ms": max((ms for generation, ms in gc_ms if generation == 2), default=0.0),
@@ -452,6 +468,7 @@ def run_console(app, demo_db: Path, broker: Broker, qos: int, seconds: float, fo
         console.shutdown()
         store.close()
         MapCanvas.paintEvent = original_paint
+        StallMeter._tick = original_beat
         gc.callbacks.remove(gc_timer)
 
 
@@ -643,6 +660,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{key}_vs_target": round(console["rate"] / RATE_TARGET, 3),
             f"{key}_stall_ms": round(console["stall_ms"], 1),
             f"{key}_stall_vs_target": round(console["stall_ms"] / STALL_TARGET_MS, 3),
+            f"{key}_stall_p99_ms": round(console["stall_p99_ms"], 1),
+            f"{key}_stalls_over_target": console["stalls_over_target"], f"{key}_heartbeats": console["beats"],
             f"{key}_tick_median_ms": round(console["tick_median_ms"], 1),
             f"{key}_tick_p99_ms": round(console["tick_p99_ms"], 1),
             f"{key}_tick_max_ms": round(console["tick_max_ms"], 1),
@@ -673,6 +692,8 @@ def main(argv: list[str] | None = None) -> int:
               + (f"lag after the last publish {console['lag_s']:.1f} s; " if mode == "live" else "")
               + f"rejected {console['rejected']}; alerts raised {console['alerts_raised']:,} "
               f"(events derived: {console['derived']:,}); feed reconnects {console['reconnects']}; "
+              f"GUI stalls over {STALL_TARGET_MS:g} ms: {console['stalls_over_target']} in {console['beats']:,} "
+              f"heartbeats (p99 {console['stall_p99_ms']:.1f} ms); "
               f"paints {console['paints']}; longest garbage collection {console['gc_max_ms']:.1f} ms "
               f"({console['gc_full']} full, longest {console['gc_full_max_ms']:.1f} ms); "
               f"flood points showing their newest reading "
