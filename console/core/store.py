@@ -70,6 +70,10 @@ _INDEX_READINGS_SQL = ("INSERT INTO readings_by_object (object_id, event_time, s
                        f"WHERE seq > ? AND seq <= ? AND +{READINGS_WHERE} ORDER BY 1, 2, 3")  # + : by seq alone
 
 
+def _max_seq(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+
+
 def index_readings_between(conn: sqlite3.Connection, after: int, upto: int) -> None:
     conn.execute(_INDEX_READINGS_SQL, (after, upto))
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (READINGS_INDEXED, str(upto)))
@@ -79,7 +83,7 @@ def _migration_4(conn: sqlite3.Connection) -> None:
     """Readings by object: a table filled in sorted runs instead of the index of migration 3."""
     conn.execute("CREATE TABLE readings_by_object (object_id TEXT NOT NULL, event_time TEXT NOT NULL, "
                  "seq INTEGER NOT NULL, PRIMARY KEY (object_id, event_time, seq)) WITHOUT ROWID")
-    index_readings_between(conn, 0, conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0])
+    index_readings_between(conn, 0, _max_seq(conn))
     conn.execute("DROP INDEX events_by_object")
 
 
@@ -124,7 +128,7 @@ class Store:
             raise StoreError(f"{self.path}: not a usable console database ({exc})") from exc
         self.conn = conn
         self.projector = Projector(conn, self.config)
-        self._last_seq, self._readings_indexed = self._max_seq(), self.readings_indexed()
+        self._last_seq, self._readings_indexed = _max_seq(conn), self.readings_indexed()
 
     # --- schema ---------------------------------------------------------------------------------
     def _migrate(self) -> None:
@@ -168,7 +172,7 @@ class Store:
             if derive is not None:
                 ids = {e.id for e in fresh}
                 fresh += [e for e in self._unseen(derive(fresh)) if e.id not in ids]
-            next_seq = self._max_seq() + 1
+            next_seq = _max_seq(conn) + 1
             stored = [Event(e.type, e.payload, e.event_time, e.source, e.id, received, next_seq + i)
                       for i, e in enumerate(fresh)]
             insert_rows(conn, "INSERT INTO events (seq, id, type, event_time, received_time, source, payload)",
@@ -192,22 +196,23 @@ class Store:
         """How many events the log holds after those whose readings are in readings_by_object."""
         return self._last_seq - self._readings_indexed
 
+    def readings_index_due(self) -> bool:
+        """Half way to the run `append` would carry: the GUI's pump runs it now, in a tick of its own."""
+        return self.unindexed_events() >= READINGS_INDEX_EVERY // 2
+
     def index_readings(self) -> None:
         """Put the log's readings not yet in readings_by_object into it, in one transaction."""
         if self.unindexed_events() <= 0:
             return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            last = self._max_seq()
+            last = _max_seq(self.conn)
             index_readings_between(self.conn, self.readings_indexed(), last)
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
         self._last_seq = self._readings_indexed = last
-
-    def _max_seq(self) -> int:
-        return self.conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
 
     def _unseen(self, events: Sequence[Event]) -> list[Event]:
         """The events whose id is neither in the log nor earlier in the same batch."""

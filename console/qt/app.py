@@ -39,10 +39,14 @@ class ConsoleApp(QtCore.QObject):
         self.windows: list[MainWindow] = [self._new_window(role)]
         freeze_long_lived()
         if session.derive:  # the rules engine takes a moment to build: while the window is idle, not under load
-            QtCore.QTimer.singleShot(0, lambda: (session.rules, freeze_long_lived()))
+            QtCore.QTimer.singleShot(0, self._build_rules)
         self._escalation = QtCore.QTimer(self)
         self._escalation.timeout.connect(session.escalate_overdue)
         self._escalation.start(ESCALATION_INTERVAL_MS)
+
+    def _build_rules(self) -> None:
+        self.session.rules  # noqa: B018 - built on first use
+        freeze_long_lived()  # it lives as long as the console (heap.py)
 
     @property
     def window(self) -> MainWindow:

@@ -20,7 +20,7 @@ from PySide6 import QtCore
 
 from console.core.feeds.base import feeds_paused, gui_gone, gui_heartbeat
 from console.core.feeds.manager import FeedManager
-from console.core.store import READINGS_INDEX_EVERY, WAL_CHECKPOINT_PAGES, Store
+from console.core.store import WAL_CHECKPOINT_PAGES, Store
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ class IngestPump(QtCore.QObject):
 
     def pump(self) -> None:
         store = self.feeds.session.store
-        if not store.read_only and store.unindexed_events() >= READINGS_INDEX_EVERY // 2:
+        if not store.read_only and store.readings_index_due():
             store.index_readings()  # a tick of its own, before an ingest tick would carry it (store.py)
             return
         start = time.perf_counter()

@@ -55,11 +55,12 @@ class RowsModel(QtCore.QAbstractTableModel):
         return None
 
 
-def fit_columns(view: QtWidgets.QTableView, model: RowsModel) -> None:
+def fit_columns(view: QtWidgets.QTableView) -> None:
     """Size each column to its header and to the widest text of its first FIT_SAMPLE rows, measured from the rows
     themselves: Qt's resizeColumnsToContents asks the model for every cell through Python and lays each one out,
     which took 50-170 ms of the GUI thread on a storm's task list."""
     cells, headers = view.fontMetrics(), view.horizontalHeader().fontMetrics()
+    model: RowsModel = view.model()
     rows = model.rows[:FIT_SAMPLE]
     for column, (title, text) in enumerate(model.columns):
         widest = max((cells.horizontalAdvance(t) for t in {text(row) for row in rows}), default=0)

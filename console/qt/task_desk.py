@@ -256,8 +256,7 @@ class TaskDesk(QtWidgets.QWidget):
 
     def _fit_columns(self) -> None:
         """Only the table on show (the others are fitted when their tab is chosen)."""
-        view = self.tabs.currentWidget()
-        fit_columns(view, view.model())
+        fit_columns(self.tabs.currentWidget())
 
     def _counts(self) -> tuple[int, int, int, int]:
         """This desk's open tasks, those waiting for it, those overdue; the active alerts it is shown."""

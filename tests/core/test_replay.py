@@ -395,6 +395,20 @@ def test_a_database_still_open_elsewhere_is_read_through_its_wal(tmp_path):
     writer.close()
 
 
+def test_readings_indexed_by_a_console_still_writing_are_not_read_twice(tmp_path):
+    path = tmp_path / "live.db"
+    small_recording(path, readings=10)  # too few for a run of readings_by_object: all in the log's newest
+    writer = Store(path)
+    writer.append([make_event(ev.FLOOD_READING, {"id": "fp1", "depth_cm": 55.0}, "2021-07-25T00:30:00Z")])
+    replay = Replay(path, snapshot_every=4, cache_folder=tmp_path / "cache")
+    replay.seek("2021-07-25T01:00:00Z")
+    writer.index_readings()  # the console puts them in the table while the replay is open
+    assert writer.conn.execute("SELECT count(*) FROM readings_by_object").fetchone()[0] == 11
+    assert [p["depth_cm"] for _, p in history.readings(replay.store, "fp1")] == [*map(float, range(10)), 55.0]
+    replay.close()
+    writer.close()
+
+
 def test_snapshot_cache_reports_its_size(live, replay):
     assert replay.cache.size_bytes == os.path.getsize(replay.cache.path) > 0
     assert isinstance(replay.cache, SnapshotCache)

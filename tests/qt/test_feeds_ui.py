@@ -65,10 +65,7 @@ def test_the_pump_indexes_readings_by_object_in_ticks_of_their_own(console, qtbo
     """Readings reach readings_by_object through the pump's own flushes, before an ingest would carry one."""
     from console.core import history
     from console.core import store as store_module
-    from console.qt import ingest
-
     monkeypatch.setattr(store_module, "READINGS_INDEX_EVERY", 8)
-    monkeypatch.setattr(ingest, "READINGS_INDEX_EVERY", 8)
     store = console.session.store
     flushes = []
     index_readings = store.index_readings

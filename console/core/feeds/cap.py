@@ -21,6 +21,7 @@ CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 SCHEMA_PATH = OFFLINE_DATA / "cap" / "CAP-v1.2.xsd"
 _NS = {"cap": CAP_NS}
 
+freeze_long_lived()  # xmlschema's tables, built as it is imported (27,000 objects), live as long as the console
 _schema: xmlschema.XMLSchema | None = None
 _schema_lock = threading.Lock()  # feed threads may ask for the schema at the same time
 

@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import queue
-import sys
 from typing import Any, Callable
 
 from ..events import Event
-from ..heap import freeze_long_lived
 from ..session import Session
 from .base import Feed, FeedState, HealthSnapshot, drain
 from .config import FeedConfig, build_feed
@@ -16,11 +14,8 @@ UNHEALTHY = (FeedState.RECONNECTING, FeedState.DOWN, FeedState.STALE, FeedState.
 
 
 def _cap_parser() -> Callable[[bytes], dict[str, Any]]:
-    first = f"{__package__}.cap" not in sys.modules
     from .cap import parse_cap  # loads the CAP schema lazily, on the first XML message
 
-    if first:
-        freeze_long_lived()  # xmlschema's tables live as long as the console (heap.py)
     return parse_cap
 
 

@@ -65,15 +65,15 @@ class ReplayStore(Store):
         conn.execute("CREATE TEMP VIEW events AS SELECT * FROM rec.events "
                      "WHERE seq <= (SELECT seq FROM temp.replay_bound)")
         if recording.schema_version >= 4:
+            # up to the seq indexed when the replay opened (its meta copy), as readings_indexed says: a console
+            # still writing the file may index more, which the replay reads from the log already
             conn.execute("CREATE TEMP VIEW readings_by_object AS SELECT * FROM rec.readings_by_object "
-                         "WHERE seq <= (SELECT seq FROM temp.replay_bound)")
-            self._readings_indexed = int(conn.execute("SELECT coalesce(max(value), 0) FROM rec.meta WHERE key = ?",
-                                                      (READINGS_INDEXED,)).fetchone()[0])
+                         "WHERE seq <= (SELECT seq FROM temp.replay_bound) AND seq <= (SELECT CAST(value AS INTEGER) "
+                         f"FROM main.meta WHERE key = '{READINGS_INDEXED}')")
         else:  # the log's own index on readings by object (schema 3) holds them all
             conn.execute("CREATE TEMP VIEW readings_by_object AS SELECT json_extract(payload, '$.id') AS object_id, "
                          f"event_time, seq FROM rec.events WHERE {READINGS_WHERE} "
                          "AND seq <= (SELECT seq FROM temp.replay_bound)")
-            self._readings_indexed = recording.last_seq
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self.projector = Projector(conn, self.config)
@@ -189,7 +189,8 @@ class ReplayStore(Store):
         return self.recording.schema_version
 
     def readings_indexed(self) -> int:
-        return self._readings_indexed
+        """From the recording's meta (copied at open); a schema 3 recording's view holds all its readings."""
+        return super().readings_indexed() if self.recording.schema_version >= 4 else self.recording.last_seq
 
     def rows_by_id(self, table: str, ids: Sequence[str]) -> list[Row]:
         names = list(all_table_columns()[table])
