@@ -80,6 +80,8 @@ class TaskDesk(QtWidgets.QWidget):
         self.session = session
         self.role: Role = ROLES[role]
         self._dirty = True
+        self._steps: list = []  # what is left of a refresh in steps (_next_step)
+        self._spent = 0.0  # seconds the steps so far took
         self._incidents: dict[str, Row] = {}
         self.summary = QtWidgets.QLabel()
         self.show_finished = QtWidgets.QCheckBox(self.tr("Show finished"))
@@ -199,52 +201,75 @@ class TaskDesk(QtWidgets.QWidget):
         self._dirty = True
 
     def _refresh_if_dirty(self) -> None:
-        if self._dirty:
-            self.refresh()
+        if self._dirty and not self._steps:
+            self._steps, self._spent = self._refresh_steps(), 0.0
+            self._next_step()
+
+    def _next_step(self) -> None:
+        """One step of a refresh per turn of the event loop: in a storm, a whole refresh took 30-75 ms of the GUI
+        thread, and input, repaints and ingest ticks waited for it."""
+        if not self._steps:
+            return  # a refresh of its own came first
+        started = time.perf_counter()
+        self._steps.pop(0)()
+        self._spent += time.perf_counter() - started
+        if self._steps:
+            QtCore.QTimer.singleShot(0, self, self._next_step)
+        else:  # a refresh that takes a while (thousands of rows) runs less often: at most a tenth of the time
+            self._timer.setInterval(int(max(REFRESH_MS, 10_000 * self._spent)))
 
     def refresh(self) -> None:
-        """Read tasks, alerts and incidents again and keep the selected rows selected."""
-        started = time.perf_counter()
-        self._refresh()
-        # In a storm a refresh of thousands of rows takes a while on the GUI thread: it then runs less often
-        # (at most a tenth of the time), so readings keep flowing.
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        self._timer.setInterval(int(max(REFRESH_MS, 10 * elapsed_ms)))
+        """Read tasks, alerts and incidents again, at once, and keep the selected rows selected."""
+        self._steps = []  # a refresh in steps under way is overtaken
+        for step in self._refresh_steps():
+            step()
 
-    def _refresh(self) -> None:
-        self._dirty = False
-        finished = self.show_finished.isChecked()
-        role = self.role
-        where, params = role.task_filter()
-        if not finished:
-            where += f" AND state NOT IN {inc.TASK_ENDS}"
-        tasks = self.session.query("tasks", where, params, TASK_ORDER.format(key=role.key), TASK_COLUMNS, ROWS_SHOWN)
-        where, params = role.alert_filter()
-        alerts = self.session.query("alerts", where + ("" if finished else " AND state = 'active'"), params,
-                                    ALERT_ORDER, ALERT_COLUMNS, ROWS_SHOWN)
-        where, params = role.incident_filter()
-        incidents = self.session.query("incidents", where + ("" if finished else " AND state = 'open'"), params,
+    def _refresh_steps(self) -> list:
+        self._dirty = False  # what comes in from now on asks for another refresh
+        return [self._read_incidents, self._read_tasks, self._read_alerts, self._show_summary]
+
+    def _read_incidents(self) -> None:
+        where, params = self.role.incident_filter()
+        incidents = self.session.query("incidents", where + self._unfinished(" AND state = 'open'"), params,
                                        INCIDENT_ORDER, INCIDENT_COLUMNS, ROWS_SHOWN)
         self._incidents = {i["id"]: i for i in incidents}
+        # Construction sites are left off the map's rings: an orange signal puts every site (4,600) under an order,
+        # and the sites layer and the desk show them; rings mark the places that need a crew, most severe on top.
+        rings = self.session.store.conn.execute(
+            f"SELECT lon, lat, severity FROM incidents WHERE {where} AND state = 'open' AND lon IS NOT NULL AND "
+            f"object_kind IS NOT 'construction_sites' ORDER BY {INCIDENT_ORDER}", params).fetchall()
+        self.incidents_shown.emit(rings[::-1])
+        self._show_rows(self.incident_view, self.incident_model, incidents)
+
+    def _read_tasks(self) -> None:
+        where, params = self.role.task_filter()
+        tasks = self.session.query("tasks", where + self._unfinished(f" AND state NOT IN {inc.TASK_ENDS}"), params,
+                                   TASK_ORDER.format(key=self.role.key), TASK_COLUMNS, ROWS_SHOWN)
         missing = list({t["incident_id"] for t in tasks} - set(self._incidents))
         if missing:  # the places of tasks whose incident is not listed (closed, or beyond the rows shown)
             marks = ",".join("?" * len(missing))
             self._incidents.update((i["id"], i) for i in self.session.query(
                 "incidents", f"id IN ({marks})", missing, columns=INCIDENT_COLUMNS))
-        # Construction sites are left off the map's rings: an orange signal puts every site (4,600) under an order,
-        # and the sites layer and the desk show them; rings mark the places that need a crew, most severe on top.
-        where, params = role.incident_filter()
-        rings = self.session.query("incidents", f"{where} AND state = 'open' AND lon IS NOT NULL AND "
-                                   "object_kind IS NOT 'construction_sites'", params, INCIDENT_ORDER,
-                                   ("lon", "lat", "severity"))
-        self.incidents_shown.emit([(i["lon"], i["lat"], i["severity"]) for i in reversed(rings)])
-        for view, model, rows in ((self.task_view, self.task_model, tasks), (self.alert_view, self.alert_model, alerts),
-                                  (self.incident_view, self.incident_model, incidents)):
-            current = self._current_id(view)
-            model.set_rows(rows)
-            index = model.row_index(current) if current else None
-            if index is not None:
-                view.selectRow(index)
+        self._show_rows(self.task_view, self.task_model, tasks)
+
+    def _read_alerts(self) -> None:
+        where, params = self.role.alert_filter()
+        alerts = self.session.query("alerts", where + self._unfinished(" AND state = 'active'"), params,
+                                    ALERT_ORDER, ALERT_COLUMNS, ROWS_SHOWN)
+        self._show_rows(self.alert_view, self.alert_model, alerts)
+
+    def _unfinished(self, condition: str) -> str:
+        """`condition` unless the desk shows finished rows too."""
+        return "" if self.show_finished.isChecked() else condition
+
+    def _show_rows(self, view: QtWidgets.QTableView, model: RowsModel, rows: list[Row]) -> None:
+        current = self._current_id(view)
+        model.set_rows(rows)
+        index = model.row_index(current) if current else None
+        if index is not None:
+            view.selectRow(index)
+
+    def _show_summary(self) -> None:
         self._fit_columns()  # columns follow their text: a state becomes "已派遣 · 超时"
         own, waiting, overdue, active = self._counts()
         text = self.tr("%1: %2 open tasks, %3 waiting, %4 overdue · %5 active alerts").replace(
