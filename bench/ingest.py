@@ -389,7 +389,7 @@ def run_console(app, demo_db: Path, broker: Broker, qos: int, seconds: float, fo
         feed = start_feed()
         max_queue = [0]
         sampler = QtCore.QTimer()
-        sampler.timeout.connect(lambda: max_queue.__setitem__(0, max(max_queue[0], console.feeds.queue.qsize())))
+        sampler.timeout.connect(lambda: max_queue.__setitem__(0, max(max_queue[0], console.feeds.waiting())))
         sampler.start(20)
         if backlog:
             console.feeds.stop_all()  # a clean goodbye: the broker keeps the session and queues for it

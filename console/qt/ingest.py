@@ -3,12 +3,13 @@ the GUI thread was ever blocked.
 
 A tick stores one batch in one transaction and updates the layers: the GUI thread does nothing else meanwhile,
 so the batch is sized to take about TICK_BUDGET_MS, from what the last ticks cost per event (the cost varies
-several-fold with the load on the machine). One batch rather than several small ones: a reading that replaces
-an earlier one of the same sensor in the same batch costs no projection write, so bigger batches are cheaper
-per event. When a tick leaves events waiting, the next one comes after BUSY_INTERVAL_MS instead of
-INGEST_INTERVAL_MS: the event loop (repaints, input, the heartbeat) runs in between, and the feed threads have
-the GIL to themselves. The feeds' queue is bounded (console.core.feeds.base.MAX_QUEUED), so a feed that
-outpaces ingest slows down instead of filling the memory."""
+several-fold with the load on the machine). When the cost jumps within a tick, the batch stops at the first
+quarter of it that ends past the budget, and the rest is the next tick's (Store.append's deadline). One batch
+rather than several small ones: a reading that replaces an earlier one of the same sensor in the same batch
+costs no projection write, so bigger batches are cheaper per event. When a tick leaves events waiting, the next
+one comes after BUSY_INTERVAL_MS instead of INGEST_INTERVAL_MS: the event loop (repaints, input, the heartbeat)
+runs in between, and the feed threads have the GIL to themselves. The feeds' queue is bounded
+(console.core.feeds.base.MAX_QUEUED), so a feed that outpaces ingest slows down instead of filling the memory."""
 from __future__ import annotations
 
 import logging
@@ -139,7 +140,7 @@ class IngestPump(QtCore.QObject):
             self.pump()
         finally:
             if not self._stopped:
-                self._arm(BUSY_INTERVAL_MS if self.feeds.queue.qsize() else INGEST_INTERVAL_MS)
+                self._arm(BUSY_INTERVAL_MS if self.feeds.waiting() else INGEST_INTERVAL_MS)
 
     def _arm(self, interval_ms: int) -> None:
         self._due = time.perf_counter() + interval_ms / 1000
@@ -147,12 +148,13 @@ class IngestPump(QtCore.QObject):
 
     def pump(self) -> None:
         store = self.feeds.session.store
-        if not store.read_only and store.readings_index_due():
-            store.index_readings()  # a tick of its own, before an ingest tick would carry it (store.py)
-            return
         start = time.perf_counter()
+        deadline = start + TICK_BUDGET_MS / 1000  # when the machine slows down, a tick stops short (store.py)
         with feeds_paused():
-            new = self.feeds.pump(self.batch_limit)
+            if not store.read_only and store.readings_index_due():
+                store.index_readings(deadline)  # a tick of its own, before an ingest tick would carry it (store.py)
+                return
+            new = self.feeds.pump(self.batch_limit, deadline)
         if new:
             self._adapt(len(new), (time.perf_counter() - start) * 1000)
             self.total += len(new)

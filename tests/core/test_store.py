@@ -224,3 +224,33 @@ def test_a_version_3_database_gets_its_readings_table_and_loses_the_index(tmp_pa
         (f"FP-{seq % 2}", time, seq) for seq, _, _, time, _ in readings)
     assert not store.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'events_by_object'").fetchall()
     assert [p["depth_cm"] for _, p in history.readings(store, "FP-1")] == [5, 3, 1]  # by event time
+
+
+def test_payloads_are_stored_as_compact_json_whatever_their_numbers(store):
+    """orjson writes the payloads; what it refuses and JSON can say (an integer beyond 64 bits) still goes in."""
+    import numpy as np
+
+    store.append([register("flood_points", "FP-1", 121.47, 31.23, name="积水点", kind="underpass", big=2 ** 70),
+                  reading("FP-1", np.float64(12.5), "2021-07-25T09:00:00+08:00")])
+    texts = [row[0] for row in store.conn.execute("SELECT payload FROM events ORDER BY seq")]
+    assert '"big":1180591620717411303424' in texts[0] and "积水点" in texts[0] and ": " not in texts[0]
+    assert texts[1] == '{"id":"FP-1","depth_cm":12.5}'
+    assert [e.payload for batch in store.iter_event_batches() for e in batch][1] == {"id": "FP-1", "depth_cm": 12.5}
+
+
+def test_the_projector_remembers_rows_only_as_the_database_gives_them_back(store):
+    """Between batches the Projector keeps the rows it wrote instead of reading them again, but only those that come
+    back unchanged: an int in a REAL column comes back a float, NaN comes back NULL."""
+    store.append([register("flood_points", "FP-1", 121.47, 31.23, name="a", kind="underpass", expected_interval_s=300),
+                  register("flood_points", "FP-2", 121.48, 31.23, name="b", kind="underpass",
+                           expected_interval_s=float("nan")),
+                  register("flood_points", "FP-3", 121.49, 31.23, name="c", kind="underpass", expected_interval_s=300.0),
+                  register("flood_points", "FP-4", 121.50, 31.23, name="d", kind="underpass", expected_interval_s=300.0),
+                  reading("FP-4", 12.0, "2021-07-25T09:00:00+08:00")])
+    remembered = store.projector._recent["flood_points"]
+    assert set(remembered) == {"FP-3", "FP-4"}
+    for object_id, row in remembered.items():
+        held = store.db["flood_points"].get(object_id)
+        assert [(type(v), v) for v in row.values()] == [(type(v), v) for v in held.values()]
+    assert store.db["flood_points"].get("FP-1")["expected_interval_s"] == 300.0
+    assert store.db["flood_points"].get("FP-2")["expected_interval_s"] is None

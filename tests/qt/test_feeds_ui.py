@@ -69,7 +69,8 @@ def test_the_pump_indexes_readings_by_object_in_ticks_of_their_own(console, qtbo
     store = console.session.store
     flushes = []
     index_readings = store.index_readings
-    monkeypatch.setattr(store, "index_readings", lambda: (flushes.append(store.unindexed_events()), index_readings()))
+    monkeypatch.setattr(store, "index_readings",
+                        lambda deadline: (flushes.append(store.unindexed_events()), index_readings(deadline)))
     sensor = console.session.layers["flood_points"].attrs["sensor_id"][0]
     recording = tmp_path / "depths.ndjson"
     recording.write_text("".join(json.dumps({"id": f"d{n}", "type": "water_depth", "sensor_id": sensor,
@@ -104,3 +105,28 @@ def test_after_other_work_the_pump_lets_the_event_loop_turn_before_a_batch(conso
     assert pump.total == before and pump._timer.isActive() and pump._timer.interval() == 0
     pump._tick()
     assert pump.total == before + 1
+
+
+def test_a_tick_past_its_budget_leaves_the_rest_of_its_batch_for_the_next_ticks_in_order(console, monkeypatch):
+    """When a tick runs past TICK_BUDGET_MS (the machine slowed down), its batch stops after the piece that passed
+    it; the events left wait ahead of the queue and are stored by the next ticks, none lost and none reordered."""
+    from console.core import events as ev
+    from console.core.events import make_event
+    from console.qt import ingest
+
+    monkeypatch.setattr(ingest, "TICK_BUDGET_MS", 0.0)  # every piece ends past it
+    pump, feeds = console.pump, console.feeds
+    pump._timer.stop()
+    monkeypatch.setattr(pump, "batch_limit", 400)
+    points = [str(i) for i in console.session.layers["flood_points"].ids[:40]]
+    readings = [make_event(ev.FLOOD_READING, {"id": points[n % 40], "depth_cm": float(n % 7)},
+                           f"2021-07-25T02:{n // 60:02d}:{n % 60:02d}Z", id=f"slow-{n}") for n in range(400)]
+    for event in readings:
+        feeds.queue.put(event)
+    before = pump.total
+    pump.pump()
+    assert pump.total - before == 100 and feeds.waiting() == 300  # the first of four pieces
+    while feeds.waiting():
+        pump.pump()
+    stored = [e.id for batch in console.session.store.iter_event_batches() for e in batch if e.id.startswith("slow-")]
+    assert stored == [e.id for e in readings]

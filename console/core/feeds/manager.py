@@ -25,6 +25,7 @@ class FeedManager:
         self.queue: queue.SimpleQueue[Event] = queue.SimpleQueue()
         self.feeds: list[Feed] = []
         self.configs: list[FeedConfig] = []  # what the feeds were last configured from
+        self._left: list[Event] = []  # taken from the queue, not ingested yet: the last pump's deadline passed
 
     def parser(self, source: str) -> MessageParser:
         """A parser that checks messages against the session's objects and the city's area."""
@@ -68,10 +69,18 @@ class FeedManager:
         for feed in self.feeds:
             feed.stop()
 
-    def pump(self, limit: int = 50_000) -> list[Event]:
-        """Ingest what the feeds have queued, as one batch (one transaction); returns the new events."""
-        batch = drain(self.queue, limit)
-        return self.session.ingest(batch) if batch else []
+    def pump(self, limit: int = 50_000, deadline: float | None = None) -> list[Event]:
+        """Ingest what the feeds have queued, as one batch (one transaction); returns the new events. With a
+        `deadline` (Session.ingest_until), what is left then is the first of the next pump's batch."""
+        batch, self._left = self._left + drain(self.queue, limit - len(self._left)), []
+        if not batch:
+            return []
+        new, self._left = self.session.ingest_until(batch, deadline)
+        return new
+
+    def waiting(self) -> int:
+        """How many events wait to be ingested."""
+        return len(self._left) + self.queue.qsize()
 
     def health(self) -> list[HealthSnapshot]:
         return [feed.health.snapshot() for feed in self.feeds]

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+import orjson
+
 from .. import events as ev
 from ..config import Area
 from ..events import Event
@@ -26,7 +28,6 @@ RESPONSE_LEVELS = ("none", "IV", "III", "II", "I")
 # milliseconds change between messages. Anything else goes to normalize_time.
 _ZONED_TIME = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{3}))?([+-]\d\d:\d\d)", re.ASCII)
 TIMES_KEPT = 4096
-_decode_json = json.JSONDecoder().decode
 
 
 class MessageError(ValueError):
@@ -92,13 +93,13 @@ class MessageParser:
         if data.lstrip()[:1] == b"<":
             return self._cap(data)
         try:
-            # json.loads(bytes) first sniffs for UTF-16/32 (a NUL in the first bytes) or a UTF-8 BOM; an
-            # object whose second byte is not NUL can only be UTF-8, so it goes straight to the decoder.
+            # An object whose second byte is not NUL can only be UTF-8: orjson reads it three times faster than
+            # the json module. That one also takes UTF-16/32 and a UTF-8 BOM (json.loads sniffs bytes for them).
             if data[:1] == b"{" and data[1:2] != b"\x00":
-                message = _decode_json(data.decode("utf-8", "surrogatepass"))
+                message = orjson.loads(data)
             else:
                 message = json.loads(data)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:  # orjson's error is a json.JSONDecodeError
             raise MessageError(f"not valid JSON: {exc}") from None
         if not isinstance(message, dict):
             raise MessageError("a message must be a JSON object")

@@ -138,11 +138,12 @@ class ReplayStore(Store):
         return _Transaction(self)
 
     # --- what Session and the views use of a Store ----------------------------------------------
-    def append(self, events: Sequence[Event], derive: Callable[[list[Event]], list[Event]] | None = None
-               ) -> AppendResult:
+    def append(self, events: Sequence[Event], derive: Callable[[list[Event]], list[Event]] | None = None,
+               deadline: float | None = None) -> AppendResult:
         """Apply the recording's next events (as read by `recorded_batches`) and move the bound past them."""
-        if derive is not None:
-            raise StoreError("a replay only projects what was recorded: open its Session with derive=False")
+        if derive is not None or deadline is not None:
+            raise StoreError("a replay only projects what was recorded, whole batches of it: open its Session "
+                             "with derive=False, and ingest without a deadline")
         events = list(events)
         if not events:
             return AppendResult([], {})
