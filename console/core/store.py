@@ -71,8 +71,9 @@ def _migration_3(conn: sqlite3.Connection) -> None:
 # reading of a batch on a different leaf page (a batch cycles through the sensors), and every commit wrote them all
 # to the WAL. This table takes the log's readings in runs of READINGS_INDEX_EVERY events, sorted by key, so that a
 # run writes each leaf page once: on a log of 2M readings, ingest costs 10-20 % less. What it does not hold yet
-# (seq > the meta key READINGS_INDEXED) is read from the log: history.py reads both. A run of 5,000 takes 15-35 ms:
-# the GUI's ingest pump runs one in a tick of its own before `append` would (Store.index_readings).
+# (seq > the meta key READINGS_INDEXED) is read from the log: history.py reads both. A run of 5,000 took 15-35 ms of
+# the GUI thread in a storm (9-11 µs a reading): the live console has it written on its store's maintenance thread
+# (console/qt/ingest.py) before `append` would carry one.
 READINGS_INDEX_EVERY = 5_000
 READINGS_INDEXED = "readings_indexed_seq"
 _INDEX_READINGS_SQL = ("INSERT INTO readings_by_object (object_id, event_time, seq) "
@@ -87,6 +88,26 @@ def _max_seq(conn: sqlite3.Connection) -> int:
 def index_readings_between(conn: sqlite3.Connection, after: int, upto: int) -> None:
     conn.execute(_INDEX_READINGS_SQL, (after, upto))
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (READINGS_INDEXED, str(upto)))
+
+
+def readings_indexed(conn: sqlite3.Connection) -> int:
+    """The log's readings up to this seq are in readings_by_object; later ones only in the log."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (READINGS_INDEXED,)).fetchone()
+    return 0 if row is None else int(row[0])
+
+
+def index_new_readings(conn: sqlite3.Connection) -> int:
+    """Put the log's readings not yet in readings_by_object into it, in one transaction on `conn` (the store's, or
+    another connection to its file); returns the seq they are indexed up to."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        last = _max_seq(conn)
+        index_readings_between(conn, readings_indexed(conn), last)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return last
 
 
 def _migration_4(conn: sqlite3.Connection) -> None:
@@ -237,29 +258,18 @@ class Store:
         return self._last_seq - self._readings_indexed
 
     def readings_index_due(self) -> bool:
-        """Half way to the run `append` would carry: the GUI's pump runs it now, in a tick of its own."""
+        """Half way to the run `append` would carry: the live console has it written now, apart (see
+        READINGS_INDEX_EVERY)."""
         return self.unindexed_events() >= READINGS_INDEX_EVERY // 2
 
-    def index_readings(self, deadline: float | None = None) -> None:
-        """Put the log's readings not yet in readings_by_object into it, in one transaction. With a `deadline`
-        (time.perf_counter()), in runs of a DEADLINE_PIECES'th of READINGS_INDEX_EVERY, until one ends past it."""
-        if self.unindexed_events() <= 0:
-            return
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            last, indexed = _max_seq(self.conn), self.readings_indexed()
-            run = last - indexed if deadline is None else READINGS_INDEX_EVERY // DEADLINE_PIECES
-            while indexed < last:
-                upto = min(last, indexed + run)
-                index_readings_between(self.conn, indexed, upto)
-                indexed = upto
-                if deadline is not None and time.perf_counter() > deadline:
-                    break
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self._last_seq, self._readings_indexed = last, indexed
+    def index_readings(self) -> None:
+        """Put the log's readings not yet in readings_by_object into it, in one transaction."""
+        if self.unindexed_events() > 0:
+            self._last_seq = self._readings_indexed = index_new_readings(self.conn)
+
+    def reread_readings_indexed(self) -> None:
+        """Another connection to the file indexed readings (the console's maintenance thread)."""
+        self._last_seq, self._readings_indexed = _max_seq(self.conn), self.readings_indexed()
 
     def _unseen(self, events: Sequence[Event]) -> list[Event]:
         """The events whose id is neither in the log nor earlier in the same batch."""
@@ -299,7 +309,7 @@ class Store:
 
     def readings_indexed(self) -> int:
         """The log's readings up to this seq are in readings_by_object; later ones only in the log."""
-        return int(self.meta(READINGS_INDEXED, "0"))
+        return readings_indexed(self.conn)
 
     def event_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM events").fetchone()[0]

@@ -13,6 +13,7 @@ runs in between, and the feed threads have the GIL to themselves. The feeds' que
 from __future__ import annotations
 
 import logging
+import queue
 import sqlite3
 import threading
 import time
@@ -21,7 +22,7 @@ from PySide6 import QtCore
 
 from console.core.feeds.base import feeds_paused, gui_gone, gui_heartbeat
 from console.core.feeds.manager import FeedManager
-from console.core.store import WAL_CHECKPOINT_PAGES, Store
+from console.core.store import WAL_CHECKPOINT_PAGES, Store, index_new_readings
 
 log = logging.getLogger(__name__)
 
@@ -36,45 +37,85 @@ STALENESS_INTERVAL_S = 1.0
 CHECKPOINT_INTERVAL_S = 1.0
 
 
-class Checkpointer:
-    """Copies the write-ahead log into the database on its own thread and connection while the console runs.
+class StoreMaintenance:
+    """The store's upkeep on its own thread and connection while the console runs: WAL checkpoints, and the runs of
+    readings into readings_by_object.
 
-    With SQLite's automatic checkpoints, the commit that fills the WAL copies it on the GUI thread and syncs the
-    file: under a feed's load the longest ingest ticks were such commits. Here the store's connection stops
-    checkpointing (wal_autocheckpoint=0) and a thread runs a PASSIVE checkpoint every CHECKPOINT_INTERVAL_S: it
+    Checkpoints: with SQLite's automatic ones, the commit that fills the WAL copies it on the GUI thread and syncs
+    the file: under a feed's load the longest ingest ticks were such commits. Here the store's connection stops
+    checkpointing (wal_autocheckpoint=0) and the thread runs a PASSIVE checkpoint every CHECKPOINT_INTERVAL_S: it
     never waits for or blocks the writer, and SQLite leaves the GIL while it copies. stop() gives the store its
-    automatic checkpoints back."""
+    automatic checkpoints back.
+
+    Readings: a run (store.py, READINGS_INDEX_EVERY) took 9-11 µs a reading of the GUI thread in a storm, and up to
+    97 ms at once. The pump asks for it here (index_readings) and stores nothing until it is done, so the run and
+    the GUI thread's other work (repaints, input) go on side by side: one SQLite statement, without the GIL."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._stop = threading.Event()
+        self._indexing = threading.Event()  # a run asked for and not done yet
+        self._requests: queue.SimpleQueue[bool] = queue.SimpleQueue()  # True: index the readings; False: stop
         self._thread: threading.Thread | None = None
         if store.read_only or not store.path.is_file():
             return
         store.conn.execute("PRAGMA wal_autocheckpoint=0")
-        self._thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="store-maintenance", daemon=True)
         self._thread.start()
+
+    def index_readings(self) -> bool:
+        """Ask for a run of readings; False if there is no maintenance thread (the caller runs it itself)."""
+        if self._thread is None:
+            return False
+        self._indexing.set()
+        self._requests.put(True)
+        return True
+
+    @property
+    def indexing(self) -> bool:
+        return self._indexing.is_set()
 
     def _run(self) -> None:
         try:
-            conn = sqlite3.connect(self.store.path)
+            conn = sqlite3.connect(self.store.path, isolation_level=None)
         except sqlite3.Error:
-            log.exception("cannot open %s for checkpoints", self.store.path)
+            log.exception("cannot open %s for its upkeep", self.store.path)
+            self._thread = None
             return
         try:
-            while not self._stop.wait(CHECKPOINT_INTERVAL_S):
+            next_checkpoint = time.monotonic() + CHECKPOINT_INTERVAL_S
+            while not self._stop.is_set():
                 try:
-                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-                except sqlite3.Error as exc:  # e.g. the database is busy: try again next time
-                    log.warning("WAL checkpoint of %s failed: %s", self.store.path, exc)
+                    if self._requests.get(timeout=max(0.0, next_checkpoint - time.monotonic())):
+                        self._index(conn)
+                except queue.Empty:
+                    self._checkpoint(conn)
+                    next_checkpoint = time.monotonic() + CHECKPOINT_INTERVAL_S
         finally:
+            self._indexing.clear()
             conn.close()
 
+    def _index(self, conn: sqlite3.Connection) -> None:
+        try:
+            index_new_readings(conn)
+        except sqlite3.Error as exc:  # e.g. busy for longer than the timeout: the store's own append catches up
+            log.warning("indexing the readings of %s failed: %s", self.store.path, exc)
+        finally:
+            self._indexing.clear()
+
+    def _checkpoint(self, conn: sqlite3.Connection) -> None:
+        try:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        except sqlite3.Error as exc:  # e.g. the database is busy: try again next time
+            log.warning("WAL checkpoint of %s failed: %s", self.store.path, exc)
+
     def stop(self) -> None:
-        """Stop the thread; called on the GUI thread (the store's connection belongs to it)."""
+        """Stop the thread (a run under way ends first); called on the GUI thread (the store's connection belongs
+        to it)."""
         if self._thread is None:
             return
         self._stop.set()
+        self._requests.put(False)
         self._thread.join(5.0)
         self._thread = None
         try:
@@ -117,7 +158,8 @@ class IngestPump(QtCore.QObject):
     def __init__(self, feeds: FeedManager, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
         self.feeds = feeds
-        self.checkpointer = Checkpointer(feeds.session.store)
+        self.maintenance = StoreMaintenance(feeds.session.store)
+        self._index_asked = False  # a run of readings was handed to the maintenance thread
         self.total = 0
         self.batch_limit = FIRST_BATCH
         self._last_staleness = 0.0
@@ -150,10 +192,17 @@ class IngestPump(QtCore.QObject):
         store = self.feeds.session.store
         start = time.perf_counter()
         deadline = start + TICK_BUDGET_MS / 1000  # when the machine slows down, a tick stops short (store.py)
+        if self._index_asked:
+            if self.maintenance.indexing:
+                return  # the run goes on beside the GUI thread; the store takes no batch meanwhile
+            self._index_asked = False
+            store.reread_readings_indexed()
+        if not store.read_only and store.readings_index_due():
+            self._index_asked = self.maintenance.index_readings()
+            if not self._index_asked:
+                store.index_readings()  # no maintenance thread: a tick of its own, before `append` would carry it
+            return
         with feeds_paused():
-            if not store.read_only and store.readings_index_due():
-                store.index_readings(deadline)  # a tick of its own, before an ingest tick would carry it (store.py)
-                return
             new = self.feeds.pump(self.batch_limit, deadline)
         if new:
             self._adapt(len(new), (time.perf_counter() - start) * 1000)
@@ -173,4 +222,4 @@ class IngestPump(QtCore.QObject):
     def stop(self) -> None:
         self._stopped = True
         self._timer.stop()
-        self.checkpointer.stop()
+        self.maintenance.stop()

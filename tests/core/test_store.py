@@ -241,11 +241,11 @@ def test_payloads_are_stored_as_compact_json_whatever_their_numbers(store):
 def test_the_projector_remembers_rows_only_as_the_database_gives_them_back(store):
     """Between batches the Projector keeps the rows it wrote instead of reading them again, but only those that come
     back unchanged: an int in a REAL column comes back a float, NaN comes back NULL."""
-    store.append([register("flood_points", "FP-1", 121.47, 31.23, name="a", kind="underpass", expected_interval_s=300),
-                  register("flood_points", "FP-2", 121.48, 31.23, name="b", kind="underpass",
-                           expected_interval_s=float("nan")),
-                  register("flood_points", "FP-3", 121.49, 31.23, name="c", kind="underpass", expected_interval_s=300.0),
-                  register("flood_points", "FP-4", 121.50, 31.23, name="d", kind="underpass", expected_interval_s=300.0),
+    def point(object_id: str, interval):
+        return register("flood_points", object_id, 121.47, 31.23, name=object_id, kind="underpass",
+                        expected_interval_s=interval)
+
+    store.append([point("FP-1", 300), point("FP-2", float("nan")), point("FP-3", 300.0), point("FP-4", 300.0),
                   reading("FP-4", 12.0, "2021-07-25T09:00:00+08:00")])
     remembered = store.projector._recent["flood_points"]
     assert set(remembered) == {"FP-3", "FP-4"}

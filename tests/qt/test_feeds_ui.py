@@ -61,16 +61,25 @@ def test_feed_dialog_checks_and_saves_the_feeds(console, qtbot, tmp_path, monkey
     console.window.apply_feeds([])
 
 
-def test_the_pump_indexes_readings_by_object_in_ticks_of_their_own(console, qtbot, tmp_path, monkeypatch):
-    """Readings reach readings_by_object through the pump's own flushes, before an ingest would carry one."""
+def test_readings_go_into_readings_by_object_on_the_maintenance_thread_while_the_pump_waits(console, qtbot, tmp_path,
+                                                                                             monkeypatch):
+    """Runs of readings reach readings_by_object on the store's maintenance thread, from half of READINGS_INDEX_EVERY
+    on, before an ingest would carry one; the pump stores no batch while a run goes on."""
+    import threading
+
     from console.core import history
     from console.core import store as store_module
+    from console.qt import ingest
+
     monkeypatch.setattr(store_module, "READINGS_INDEX_EVERY", 8)
-    store = console.session.store
-    flushes = []
-    index_readings = store.index_readings
-    monkeypatch.setattr(store, "index_readings",
-                        lambda deadline: (flushes.append(store.unindexed_events()), index_readings(deadline)))
+    store, pump = console.session.store, console.pump
+    runs = []  # (thread, events not indexed yet, the pump's total then)
+    index_new_readings = ingest.index_new_readings
+
+    def recorded(conn):
+        runs.append((threading.current_thread().name, store.unindexed_events(), pump.total))
+        return index_new_readings(conn)
+    monkeypatch.setattr(ingest, "index_new_readings", recorded)
     sensor = console.session.layers["flood_points"].attrs["sensor_id"][0]
     recording = tmp_path / "depths.ndjson"
     recording.write_text("".join(json.dumps({"id": f"d{n}", "type": "water_depth", "sensor_id": sensor,
@@ -80,12 +89,32 @@ def test_the_pump_indexes_readings_by_object_in_ticks_of_their_own(console, qtbo
     window.apply_feeds([FeedConfig("录制回放", "recorded", options={"path": str(recording), "speed": 0})])
     point = console.session.known.flood_point_of_sensor[sensor]
     wait_for(qtbot, lambda: len(history.readings(store, point, since="2021-07-25T01:00:00.000Z")) == 30)
-    wait_for(qtbot, lambda: store.unindexed_events() < 4)
-    assert flushes and all(n >= 4 for n in flushes)  # from half of READINGS_INDEX_EVERY on
+    wait_for(qtbot, lambda: store.unindexed_events() < 4 and not pump.maintenance.indexing)
+    assert runs and {thread for thread, _, _ in runs} == {"store-maintenance"}
+    assert all(n >= 4 for _, n, _ in runs)  # from half of READINGS_INDEX_EVERY on
     indexed = store.conn.execute("SELECT count(*) FROM readings_by_object WHERE object_id = ?", (point,)).fetchone()
     assert indexed[0] >= 27
     assert [p["depth_cm"] for _, p in history.readings(store, point, since="2021-07-25T01:00:00.000Z")] == \
         list(range(30))
+
+
+def test_while_a_run_of_readings_goes_on_the_pump_stores_nothing(console):
+    """The run holds SQLite's write lock on another connection: a batch would only wait for it on the GUI thread."""
+    from console.core import events as ev
+    from console.core.events import make_event
+
+    pump = console.pump
+    pump._timer.stop()
+    pump.maintenance._indexing.set()  # as index_readings() does: a run asked for, not done yet
+    pump._index_asked = True
+    point = str(console.session.layers["flood_points"].ids[0])
+    console.feeds.queue.put(make_event(ev.FLOOD_READING, {"id": point, "depth_cm": 12.0}))
+    before = pump.total
+    pump.pump()
+    assert pump.total == before and console.feeds.waiting() == 1
+    pump.maintenance._indexing.clear()
+    pump.pump()  # the run is over: the store rereads how far readings are indexed, then takes the batch
+    assert pump.total == before + 1 and console.feeds.waiting() == 0
 
 
 def test_after_other_work_the_pump_lets_the_event_loop_turn_before_a_batch(console):
