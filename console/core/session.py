@@ -267,8 +267,10 @@ class Session:
 
     def escalate_overdue(self) -> list[Event]:
         """Escalate the tasks past their deadline by the session clock (the views call this every few seconds;
-        ingest does it by the readings' times)."""
-        return self.ingest(self.dispatcher.overdue(self.now_text())) if self.derive else []
+        ingest does it by the readings' times). Nothing overdue, nothing written: a write waits while the live
+        console's maintenance thread holds the store (console/qt/ingest.py)."""
+        overdue = self.dispatcher.overdue(self.now_text()) if self.derive else []
+        return self.ingest(overdue) if overdue else []
 
     def linked_objects(self, lon: float, lat: float) -> dict[str, list[tuple[str, float]]]:
         """What an incident at (lon, lat) touches: per layer (object id, ground metres), nearest first; trees,
