@@ -59,8 +59,13 @@ class StoreMaintenance:
         self._thread: threading.Thread | None = None
         if store.read_only or not store.path.is_file():
             return
+        try:  # opened here, so that a file that cannot be opened leaves no thread behind; used by the thread alone
+            conn = sqlite3.connect(store.path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error:
+            log.exception("cannot open %s for its upkeep", store.path)
+            return
         store.conn.execute("PRAGMA wal_autocheckpoint=0")
-        self._thread = threading.Thread(target=self._run, name="store-maintenance", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(conn,), name="store-maintenance", daemon=True)
         self._thread.start()
 
     def index_readings(self) -> bool:
@@ -75,13 +80,7 @@ class StoreMaintenance:
     def indexing(self) -> bool:
         return self._indexing.is_set()
 
-    def _run(self) -> None:
-        try:
-            conn = sqlite3.connect(self.store.path, isolation_level=None)
-        except sqlite3.Error:
-            log.exception("cannot open %s for its upkeep", self.store.path)
-            self._thread = None
-            return
+    def _run(self, conn: sqlite3.Connection) -> None:
         try:
             next_checkpoint = time.monotonic() + CHECKPOINT_INTERVAL_S
             while not self._stop.is_set():
