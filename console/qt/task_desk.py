@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Callable
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -80,7 +81,7 @@ class TaskDesk(QtWidgets.QWidget):
         self.session = session
         self.role: Role = ROLES[role]
         self._dirty = True
-        self._steps: list = []  # what is left of a refresh in steps (_next_step)
+        self._steps: list[Callable[[], None]] = []  # what is left of a refresh in steps (_next_step)
         self._spent = 0.0  # seconds the steps so far took
         self._incidents: dict[str, Row] = {}
         self.summary = QtWidgets.QLabel()
@@ -224,7 +225,7 @@ class TaskDesk(QtWidgets.QWidget):
         for step in self._refresh_steps():
             step()
 
-    def _refresh_steps(self) -> list:
+    def _refresh_steps(self) -> list[Callable[[], None]]:
         self._dirty = False  # what comes in from now on asks for another refresh
         return [self._read_incidents, self._read_tasks, self._read_alerts, self._show_summary]
 

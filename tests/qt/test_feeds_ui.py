@@ -73,11 +73,11 @@ def test_readings_go_into_readings_by_object_on_the_maintenance_thread_while_the
 
     monkeypatch.setattr(store_module, "READINGS_INDEX_EVERY", 8)
     store, pump = console.session.store, console.pump
-    runs = []  # (thread, events not indexed yet, the pump's total then)
+    runs = []  # (thread, events not indexed yet)
     index_new_readings = ingest.index_new_readings
 
     def recorded(conn):
-        runs.append((threading.current_thread().name, store.unindexed_events(), pump.total))
+        runs.append((threading.current_thread().name, store.unindexed_events()))
         return index_new_readings(conn)
     monkeypatch.setattr(ingest, "index_new_readings", recorded)
     sensor = console.session.layers["flood_points"].attrs["sensor_id"][0]
@@ -90,8 +90,8 @@ def test_readings_go_into_readings_by_object_on_the_maintenance_thread_while_the
     point = console.session.known.flood_point_of_sensor[sensor]
     wait_for(qtbot, lambda: len(history.readings(store, point, since="2021-07-25T01:00:00.000Z")) == 30)
     wait_for(qtbot, lambda: store.unindexed_events() < 4 and not pump.maintenance.indexing)
-    assert runs and {thread for thread, _, _ in runs} == {"store-maintenance"}
-    assert all(n >= 4 for _, n, _ in runs)  # from half of READINGS_INDEX_EVERY on
+    assert runs and {thread for thread, _ in runs} == {"store-maintenance"}
+    assert all(n >= 4 for _, n in runs)  # from half of READINGS_INDEX_EVERY on
     indexed = store.conn.execute("SELECT count(*) FROM readings_by_object WHERE object_id = ?", (point,)).fetchone()
     assert indexed[0] >= 27
     assert [p["depth_cm"] for _, p in history.readings(store, point, since="2021-07-25T01:00:00.000Z")] == \
