@@ -100,6 +100,13 @@ def main(argv: list[str] | None = None) -> int:
     except (StoreError, OSError) as exc:  # OSError: the data folder cannot be made
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    try:
+        return _with_store(store, args, started)
+    finally:
+        store.close()  # writes what the projections hold behind (store.WRITE_BEHIND_S) for other readers
+
+
+def _with_store(store, args, started: float) -> int:
     if args.command == "import":
         return _import(store, args)
     if args.command == "simulate":

@@ -1,7 +1,8 @@
 """The store: one SQLite file (WAL) holding the append-only event log and the projection tables.
 
 Every append is one transaction: the new events and the projection rows they change are committed
-together or not at all, so a crash leaves the log and the current state consistent.
+together or not at all, so a crash leaves the log and the current state consistent. The one exception, for
+speed: what readings change is written behind, within WRITE_BEHIND_S, and replayed from the log after a crash.
 """
 from __future__ import annotations
 
@@ -17,10 +18,13 @@ import sqlite_utils
 
 from .config import Config, load_config
 from .events import Event
-from .projections import Projector, Row, all_table_columns, create_tables, insert_rows, select_ids
+from .projections import WRITTEN_BEHIND_TYPES, Projector, Row, all_table_columns, create_tables, insert_rows, select_ids
 from .timefmt import now_utc_text
 
 EVENT_COLUMNS = ("seq", "id", "type", "event_time", "received_time", "source", "payload")
+WRITE_BEHIND_S = 1.0  # the longest the projection tables lag the readings (projections.WRITTEN_BEHIND_TYPES)
+# Present while readings after this seq may be missing from the projection tables (written behind, not yet out).
+WRITTEN_BEHIND_AFTER = "readings_written_behind_after_seq"
 WAL_CHECKPOINT_PAGES = 250
 _json_text = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -174,6 +178,9 @@ class Store:
             raise StoreError(f"{self.path}: not a usable console database ({exc})") from exc
         self.conn = conn
         self.projector = Projector(conn, self.config)
+        self._behind_since: float | None = None  # when the oldest row kept behind was changed (time.monotonic)
+        if not read_only:
+            self._catch_up()
         self._last_seq, self._readings_indexed = _max_seq(conn), self.readings_indexed()
 
     # --- schema ---------------------------------------------------------------------------------
@@ -197,6 +204,23 @@ class Store:
             conn.execute("ROLLBACK")
             raise
 
+    def _catch_up(self) -> None:
+        """Project the readings a crash left unwritten (see WRITTEN_BEHIND_AFTER)."""
+        after = self.meta(WRITTEN_BEHIND_AFTER)
+        if after is None:
+            return
+        types = tuple(WRITTEN_BEHIND_TYPES)
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for batch in self.iter_event_batches(int(after)):
+                self.projector.apply([event for event in batch if event.type in types])
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (WRITTEN_BEHIND_AFTER,))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.projector.forget()
+            self.conn.execute("ROLLBACK")
+            raise
+
     @property
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -214,19 +238,26 @@ class Store:
             raise StoreError(f"{self.path} is open read-only")
         received = now_utc_text()
         conn = self.conn
+        behind, behind_since = self.projector.behind_now(), self._behind_since
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if self._behind_since is not None and time.monotonic() - self._behind_since >= WRITE_BEHIND_S:
+                self._flush()
             stored: list[Event] = []
             changed: dict[str, dict[str, Row]] = {}
             last, taken = _max_seq(conn), 0
+            first = last
             for piece in _pieces(events, deadline):
                 new = self._append_piece(piece, derive, received, last + 1)
                 stored += new
                 last, taken = last + len(new), taken + len(piece)
-                for table, rows in self.projector.apply(new).items():
+                for table, rows in self.projector.apply(new, write_behind=True).items():
                     changed.setdefault(table, {}).update((row["id"], row) for row in rows)
                 if deadline is not None and time.perf_counter() > deadline:
                     break
+            if self._behind_since is None and any(self.projector.behind.values()):
+                self._behind_since = time.monotonic()
+                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (WRITTEN_BEHIND_AFTER, first))
             indexed = self._readings_indexed
             if last - indexed >= READINGS_INDEX_EVERY:
                 # the meta's value, not ours: another process may have written
@@ -234,12 +265,37 @@ class Store:
                 indexed = last
             conn.execute("COMMIT")
         except BaseException:
-            self.projector.forget()
+            self.projector.forget(behind)
+            self._behind_since = behind_since
             conn.execute("ROLLBACK")
             raise
         self._last_seq, self._readings_indexed = last, indexed
         return AppendResult(stored, {table: list(rows.values()) for table, rows in changed.items()},
                             list(events[taken:]))
+
+    def _flush(self) -> None:
+        """Write the rows kept behind, inside the caller's transaction."""
+        self.projector.flush()
+        self.conn.execute("DELETE FROM meta WHERE key = ?", (WRITTEN_BEHIND_AFTER,))
+        self._behind_since = None
+
+    def flush_projections(self, when_due: bool = False) -> None:
+        """Write the rows kept behind now (or only when they have waited WRITE_BEHIND_S), in a transaction."""
+        if self.read_only:  # nothing is kept behind
+            return
+        since = self._behind_since
+        if since is None or (when_due and time.monotonic() - since < WRITE_BEHIND_S):
+            return
+        behind = self.projector.behind_now()
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._flush()
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.projector.forget(behind)
+            self._behind_since = since
+            self.conn.execute("ROLLBACK")
+            raise
 
     def _append_piece(self, events: Sequence[Event], derive: Callable[[list[Event]], list[Event]] | None,
                       received: str, first_seq: int) -> list[Event]:
@@ -287,6 +343,7 @@ class Store:
     def rebuild_projections(self) -> None:
         """Empty the projection tables and replay the whole log into them."""
         conn = self.conn
+        behind = self.projector.behind_now()
         conn.execute("BEGIN IMMEDIATE")
         try:
             for table in all_table_columns():
@@ -294,11 +351,13 @@ class Store:
             self.projector.forget()
             for batch in self.iter_event_batches():
                 self.projector.apply(batch)
+            conn.execute("DELETE FROM meta WHERE key = ?", (WRITTEN_BEHIND_AFTER,))
             conn.execute("COMMIT")
         except BaseException:
-            self.projector.forget()
+            self.projector.forget(behind)
             conn.execute("ROLLBACK")
             raise
+        self._behind_since = None
 
     def set_meta(self, key: str, value: str) -> None:
         with self.conn:
@@ -329,12 +388,17 @@ class Store:
 
     def rows(self, table: str) -> list[Row]:
         """Every row of a projection table, ordered by id."""
+        self.flush_projections()
         return list(self.db[table].rows_where(order_by="id"))
 
     def projection_state(self) -> dict[str, list[tuple[Any, ...]]]:
         """All projection tables as sorted tuples: what 'the current state' is, for comparisons."""
+        self.flush_projections()
         return {table: self.conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
                 for table in all_table_columns()}
 
     def close(self) -> None:
-        self.conn.close()
+        try:
+            self.flush_projections()
+        finally:
+            self.conn.close()

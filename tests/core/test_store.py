@@ -254,3 +254,73 @@ def test_the_projector_remembers_rows_only_as_the_database_gives_them_back(store
         assert [(type(v), v) for v in row.values()] == [(type(v), v) for v in held.values()]
     assert store.db["flood_points"].get("FP-1")["expected_interval_s"] == 300.0
     assert store.db["flood_points"].get("FP-2")["expected_interval_s"] is None
+
+
+def _held_depths(store) -> dict[str, float | None]:
+    """The depths as the database file holds them (what another connection reads), not flushing first."""
+    return dict(store.conn.execute("SELECT id, depth_cm FROM flood_points ORDER BY id"))
+
+
+def test_what_readings_change_is_written_behind_and_out_when_due(store, monkeypatch):
+    import console.core.store as store_module
+
+    store.append([register("flood_points", "FP-1", 121.47, 31.23, name="一号"),
+                  register("flood_points", "FP-2", 121.48, 31.23, name="二号")])
+    result = store.append([reading("FP-1", 12.0, "2021-07-25T09:00:00+08:00")])
+    assert result.changed["flood_points"][0]["depth_cm"] == 12.0  # the layers hear of it at once
+    assert _held_depths(store) == {"FP-1": None, "FP-2": None}  # the file does not, yet
+    assert store.meta(store_module.WRITTEN_BEHIND_AFTER) == "2"
+    store.append([reading("FP-2", 30.0, "2021-07-25T09:00:00+08:00")])
+    assert _held_depths(store) == {"FP-1": None, "FP-2": None}
+    monkeypatch.setattr(store_module, "WRITE_BEHIND_S", 0.0)  # the next append comes after the wait
+    store.append([make_event(ev.CAMERA_STATE_CHANGED, {"id": "CAM-1", "state": "offline"},
+                             "2021-07-25T09:01:00+08:00")])
+    assert _held_depths(store) == {"FP-1": 12.0, "FP-2": 30.0}
+    assert store.meta(store_module.WRITTEN_BEHIND_AFTER) is None
+
+
+def test_reading_the_tables_writes_what_was_behind_first(store):
+    store.append([register("flood_points", "FP-1", 121.47, 31.23, name="一号")])
+    store.append([reading("FP-1", 12.0, "2021-07-25T09:00:00+08:00")])
+    assert [row["depth_cm"] for row in store.rows("flood_points")] == [12.0]
+    assert _held_depths(store) == {"FP-1": 12.0}
+
+
+def test_a_registration_is_written_at_once_with_what_its_row_had_behind(store):
+    store.append([register("flood_points", "FP-1", 121.47, 31.23, name="一号")])
+    store.append([reading("FP-1", 12.0, "2021-07-25T09:00:00+08:00")])
+    store.append([register("flood_points", "FP-1", 121.47, 31.23, name="一号（更正）"),
+                  register("flood_points", "FP-2", 121.48, 31.23, name="二号")])
+    held = {row[0]: row[1:] for row in store.conn.execute("SELECT id, name, depth_cm FROM flood_points")}
+    assert held == {"FP-1": ("一号（更正）", 12.0), "FP-2": ("二号", None)}
+
+
+def test_readings_a_crash_left_behind_are_projected_when_the_store_opens(tmp_path):
+    path = tmp_path / "console.db"
+    store = Store(path)
+    store.append([register("flood_points", "FP-1", 121.47, 31.23, name="一号"),
+                  register("stations", "ST-1", 121.40, 31.20, name="站")])
+    store.append([reading("FP-1", 12.0, "2021-07-25T09:00:00+08:00"),
+                  make_event(ev.STATION_READING, {"id": "ST-1", "wind_gust_ms": 21.5}, "2021-07-25T09:00:00+08:00")])
+    store.append([reading("FP-1", 40.0, "2021-07-25T09:05:00+08:00")])
+    store.conn.close()  # a crash: nothing flushed
+    reopened = Store(path)
+    try:
+        assert _held_depths(reopened) == {"FP-1": 40.0}
+        assert reopened.conn.execute("SELECT wind_gust_ms FROM stations").fetchone()[0] == 21.5
+        assert reopened.meta("readings_written_behind_after_seq") is None
+    finally:
+        reopened.close()
+
+
+def test_a_rolled_back_append_takes_back_only_its_own_readings(store):
+    store.append([register("flood_points", "FP-1", 121.47, 31.23, name="一号")])
+    store.append([reading("FP-1", 12.0, "2021-07-25T09:00:00+08:00")])
+
+    def failing(events):
+        raise RuntimeError("rules failed")
+
+    with pytest.raises(RuntimeError):
+        store.append([reading("FP-1", 55.0, "2021-07-25T09:05:00+08:00")], derive=failing)
+    assert [row["depth_cm"] for row in store.rows("flood_points")] == [12.0]
+    assert store.event_count() == 2
