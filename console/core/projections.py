@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from functools import lru_cache
 from itertools import chain
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -395,10 +396,12 @@ def _handler(event_type: str, table: str) -> Callable[..., Row | None]:
 
 
 # Readings change one row per reading: a storm's 20,000 a second rewrote as many wide rows, a third of what ingest
-# cost. What readings change is kept in memory and written behind, at most every WRITE_BEHIND_S (Store.append) and
-# before the tables are read (Store.rows); every other change is written with its events. A crash loses nothing:
-# the store replays the readings after the meta key WRITTEN_BEHIND_AFTER when it opens (Store._catch_up).
+# cost. What readings change is kept in memory and written behind, each row about WRITE_BEHIND_S after its first
+# change (Store.append), and before the tables are read (Store.rows); every other change is written with its events.
+# A crash loses nothing: the store replays the readings after the meta key WRITTEN_BEHIND_AFTER when it opens.
 WRITTEN_BEHIND_TYPES = frozenset({ev.FLOOD_READING, ev.STATION_READING})
+Behind = dict[tuple[str, str], tuple[Row, float, int]]  # (table, id) -> row, time.monotonic() and seq of the
+# row's first change not written; in the order of those changes
 
 
 class Projector:
@@ -413,17 +416,17 @@ class Projector:
         # insert_rows). Trusted only while no other connection has written (PRAGMA data_version).
         self._recent: dict[str, dict[str, Row]] = {}
         self._data_version = -1
-        self.behind: dict[str, dict[str, Row]] = {}  # rows changed by readings only, not written yet (per table)
+        self.behind: Behind = {}  # rows changed by readings only, not written yet
 
-    def forget(self, behind: dict[str, dict[str, Row]] | None = None) -> None:
+    def forget(self, behind: Behind | None = None) -> None:
         """Drop the remembered rows: their transaction rolled back, or the tables were emptied. The rows written
-        behind go back to `behind` (what they were when the rolled-back transaction began), or are dropped."""
+        behind go back to `behind` (a copy taken when the rolled-back transaction began), or are dropped."""
         self._recent = {}
         self.behind = behind or {}
 
-    def behind_now(self) -> dict[str, dict[str, Row]]:
-        """A copy of the rows written behind, to go back to if a transaction rolls back (`forget`)."""
-        return {table: dict(rows) for table, rows in self.behind.items()}
+    def behind_from(self) -> int | None:
+        """The seq of the oldest change kept behind (None: none is)."""
+        return next(iter(self.behind.values()))[2] if self.behind else None
 
     def apply(self, events: Iterable[ev.Event], write_behind: bool = False) -> dict[str, list[Row]]:
         """Apply events in order; write and return the rows that changed, per table. With `write_behind`, rows
@@ -445,27 +448,45 @@ class Projector:
                 new["updated_seq"], new["updated_time"] = event.seq, event.event_time
                 state[table][object_id] = new
                 changed.setdefault(table, {})[object_id] = new
-        for table, rows in changed.items():
-            behind = self.behind.setdefault(table, {})
-            later = {object_id: row for object_id, row in rows.items() if (table, object_id) not in now}
-            behind.update(later)
-            self._write_now(table, [row for object_id, row in rows.items() if object_id not in later])
+        if changed:
+            self._keep_behind(changed, now, targets[0][0].seq)
         return {table: list(rows.values()) for table, rows in changed.items()}
 
-    def flush(self) -> None:
-        """Write the rows kept behind."""
-        behind, self.behind = self.behind, {}
-        for table, rows in behind.items():
-            self._write_now(table, list(rows.values()))
+    def _keep_behind(self, changed: dict[str, dict[str, Row]], now: set[tuple[str, str]], first_seq: int) -> None:
+        """Write the changed rows in `now`; keep the others behind, from `first_seq` (the batch's first) on."""
+        behind, moment = self.behind, time.monotonic()
+        for table, rows in changed.items():
+            written = []
+            for object_id, row in rows.items():
+                key = (table, object_id)
+                if key in now:
+                    written.append(row)
+                else:
+                    held = behind.get(key)
+                    behind[key] = (row, moment, first_seq) if held is None else (row, held[1], held[2])
+            self._write_now(table, written)
+
+    def flush(self, limit: int | None = None, changed_before: float | None = None) -> int:
+        """Write the rows kept behind, oldest first change first: all, or at most `limit` of those first changed
+        before `changed_before` (time.monotonic()). Returns how many were written."""
+        due: dict[str, list[Row]] = {}
+        count = 0
+        for (table, _), (row, since, _) in self.behind.items():
+            if count == limit or (changed_before is not None and since > changed_before):
+                break
+            due.setdefault(table, []).append(row)
+            count += 1
+        for table, rows in due.items():
+            self._write_now(table, rows)
+        return count
 
     def _write_now(self, table: str, rows: list[Row]) -> None:
         if not rows:
             return
         recent = self._recent.setdefault(table, {})
-        behind = self.behind.get(table, {})
         for row in rows:
             recent.pop(row["id"], None)
-            behind.pop(row["id"], None)  # this write carries what was kept behind
+            self.behind.pop((table, row["id"]), None)  # this write carries what was kept behind
         recent.update(self._write(table, rows))
 
     def _load(self, ids_by_table: dict[str, set[str]]) -> dict[str, dict[str, Row]]:
@@ -478,12 +499,12 @@ class Projector:
         for table, ids in ids_by_table.items():
             names = list(self.columns[table])
             recent = self._recent.setdefault(table, {})
-            behind = self.behind.get(table, {})
-            missing = [object_id for object_id in ids if object_id not in behind and object_id not in recent]
+            held = {object_id: self.behind[key][0] for object_id in ids if (key := (table, object_id)) in self.behind}
+            missing = [object_id for object_id in ids if object_id not in held and object_id not in recent]
             for values in select_ids(self.conn, f"SELECT {','.join(names)} FROM {table} WHERE id IN", missing):
                 recent[values[0]] = dict(zip(names, values))
             state[table] = {object_id: row for object_id in ids
-                            if (row := behind.get(object_id) or recent.get(object_id)) is not None}
+                            if (row := held.get(object_id) or recent.get(object_id)) is not None}
         return state
 
     def _write(self, table: str, rows: list[Row]) -> dict[str, Row]:

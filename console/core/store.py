@@ -22,7 +22,8 @@ from .projections import WRITTEN_BEHIND_TYPES, Projector, Row, all_table_columns
 from .timefmt import now_utc_text
 
 EVENT_COLUMNS = ("seq", "id", "type", "event_time", "received_time", "source", "payload")
-WRITE_BEHIND_S = 1.0  # the longest the projection tables lag the readings (projections.WRITTEN_BEHIND_TYPES)
+WRITE_BEHIND_S = 1.0  # about how long the projection tables lag the readings (projections.WRITTEN_BEHIND_TYPES)
+FLUSH_ROWS = 250  # rows kept behind that one append writes at most: a few ms, even after a burst
 # Present while readings after this seq may be missing from the projection tables (written behind, not yet out).
 WRITTEN_BEHIND_AFTER = "readings_written_behind_after_seq"
 WAL_CHECKPOINT_PAGES = 250
@@ -178,7 +179,7 @@ class Store:
             raise StoreError(f"{self.path}: not a usable console database ({exc})") from exc
         self.conn = conn
         self.projector = Projector(conn, self.config)
-        self._behind_since: float | None = None  # when the oldest row kept behind was changed (time.monotonic)
+        self._behind_after: int | None = None  # the meta's WRITTEN_BEHIND_AFTER, as this store last wrote it
         if not read_only:
             self._catch_up()
         self._last_seq, self._readings_indexed = _max_seq(conn), self.readings_indexed()
@@ -209,11 +210,10 @@ class Store:
         after = self.meta(WRITTEN_BEHIND_AFTER)
         if after is None:
             return
-        types = tuple(WRITTEN_BEHIND_TYPES)
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             for batch in self.iter_event_batches(int(after)):
-                self.projector.apply([event for event in batch if event.type in types])
+                self.projector.apply([event for event in batch if event.type in WRITTEN_BEHIND_TYPES])
             self.conn.execute("DELETE FROM meta WHERE key = ?", (WRITTEN_BEHIND_AFTER,))
             self.conn.execute("COMMIT")
         except BaseException:
@@ -238,26 +238,22 @@ class Store:
             raise StoreError(f"{self.path} is open read-only")
         received = now_utc_text()
         conn = self.conn
-        behind, behind_since = self.projector.behind_now(), self._behind_since
+        behind, behind_after = dict(self.projector.behind), self._behind_after
         conn.execute("BEGIN IMMEDIATE")
         try:
-            if self._behind_since is not None and time.monotonic() - self._behind_since >= WRITE_BEHIND_S:
-                self._flush()
+            busy = self.projector.flush(FLUSH_ROWS, time.monotonic() - WRITE_BEHIND_S) > 0
             stored: list[Event] = []
             changed: dict[str, dict[str, Row]] = {}
             last, taken = _max_seq(conn), 0
-            first = last
             for piece in _pieces(events, deadline):
+                if busy and deadline is not None and time.perf_counter() > deadline:
+                    break
                 new = self._append_piece(piece, derive, received, last + 1)
                 stored += new
-                last, taken = last + len(new), taken + len(piece)
+                last, taken, busy = last + len(new), taken + len(piece), True
                 for table, rows in self.projector.apply(new, write_behind=True).items():
                     changed.setdefault(table, {}).update((row["id"], row) for row in rows)
-                if deadline is not None and time.perf_counter() > deadline:
-                    break
-            if self._behind_since is None and any(self.projector.behind.values()):
-                self._behind_since = time.monotonic()
-                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (WRITTEN_BEHIND_AFTER, first))
+            self._mark_behind()
             indexed = self._readings_indexed
             if last - indexed >= READINGS_INDEX_EVERY:
                 # the meta's value, not ours: another process may have written
@@ -266,34 +262,42 @@ class Store:
             conn.execute("COMMIT")
         except BaseException:
             self.projector.forget(behind)
-            self._behind_since = behind_since
+            self._behind_after = behind_after
             conn.execute("ROLLBACK")
             raise
         self._last_seq, self._readings_indexed = last, indexed
         return AppendResult(stored, {table: list(rows.values()) for table, rows in changed.items()},
                             list(events[taken:]))
 
-    def _flush(self) -> None:
-        """Write the rows kept behind, inside the caller's transaction."""
-        self.projector.flush()
-        self.conn.execute("DELETE FROM meta WHERE key = ?", (WRITTEN_BEHIND_AFTER,))
-        self._behind_since = None
+    def _mark_behind(self) -> None:
+        """Keep the meta's WRITTEN_BEHIND_AFTER just before the oldest change kept behind, or without it when none is
+        (inside the caller's transaction)."""
+        first = self.projector.behind_from()
+        after = None if first is None else first - 1
+        if after == self._behind_after:
+            return
+        if after is None:
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (WRITTEN_BEHIND_AFTER,))
+        else:
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (WRITTEN_BEHIND_AFTER, after))
+        self._behind_after = after
 
     def flush_projections(self, when_due: bool = False) -> None:
-        """Write the rows kept behind now (or only when they have waited WRITE_BEHIND_S), in a transaction."""
-        if self.read_only:  # nothing is kept behind
+        """Write the rows kept behind, in a transaction: all, or those that have waited WRITE_BEHIND_S."""
+        if not self.projector.behind:
             return
-        since = self._behind_since
-        if since is None or (when_due and time.monotonic() - since < WRITE_BEHIND_S):
-            return
-        behind = self.projector.behind_now()
+        behind, behind_after = dict(self.projector.behind), self._behind_after
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            self._flush()
+            if when_due:
+                self.projector.flush(FLUSH_ROWS, time.monotonic() - WRITE_BEHIND_S)
+            else:
+                self.projector.flush()
+            self._mark_behind()
             self.conn.execute("COMMIT")
         except BaseException:
             self.projector.forget(behind)
-            self._behind_since = since
+            self._behind_after = behind_after
             self.conn.execute("ROLLBACK")
             raise
 
@@ -343,7 +347,7 @@ class Store:
     def rebuild_projections(self) -> None:
         """Empty the projection tables and replay the whole log into them."""
         conn = self.conn
-        behind = self.projector.behind_now()
+        behind = dict(self.projector.behind)
         conn.execute("BEGIN IMMEDIATE")
         try:
             for table in all_table_columns():
@@ -357,7 +361,7 @@ class Store:
             self.projector.forget(behind)
             conn.execute("ROLLBACK")
             raise
-        self._behind_since = None
+        self._behind_after = None
 
     def set_meta(self, key: str, value: str) -> None:
         with self.conn:

@@ -324,3 +324,20 @@ def test_a_rolled_back_append_takes_back_only_its_own_readings(store):
         store.append([reading("FP-1", 55.0, "2021-07-25T09:05:00+08:00")], derive=failing)
     assert [row["depth_cm"] for row in store.rows("flood_points")] == [12.0]
     assert store.event_count() == 2
+
+
+def test_rows_behind_go_out_oldest_first_a_few_per_append(store, monkeypatch):
+    import console.core.store as store_module
+
+    store.append([register("flood_points", f"FP-{n}", 121.47, 31.23, name=f"{n}号") for n in (1, 2, 3)])
+    for n, seq_time in ((1, "09:00"), (2, "09:01"), (3, "09:02")):
+        store.append([reading(f"FP-{n}", 10.0 * n, f"2021-07-25T{seq_time}:00+08:00")])
+    assert store.meta(store_module.WRITTEN_BEHIND_AFTER) == "3"  # before FP-1's reading, seq 4
+    monkeypatch.setattr(store_module, "WRITE_BEHIND_S", 0.0)
+    monkeypatch.setattr(store_module, "FLUSH_ROWS", 2)
+    store.append([reading("FP-1", 15.0, "2021-07-25T09:03:00+08:00")])  # writes FP-1 and FP-2, keeps this one
+    assert _held_depths(store) == {"FP-1": 10.0, "FP-2": 20.0, "FP-3": None}
+    assert store.meta(store_module.WRITTEN_BEHIND_AFTER) == "5"  # before FP-3's reading, seq 6
+    store.flush_projections(when_due=True)
+    assert _held_depths(store) == {"FP-1": 15.0, "FP-2": 20.0, "FP-3": 30.0}
+    assert store.meta(store_module.WRITTEN_BEHIND_AFTER) is None
