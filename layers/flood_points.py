@@ -1,6 +1,8 @@
 """Flood points (积水点): road ponding spots and underpasses (下立交) with water-depth sensors."""
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from .base import STALE, FieldSpec, PointLayer, StyleClass
 from .i18n import QT_TRANSLATE_NOOP
 
@@ -46,6 +48,6 @@ class FloodPointLayer(PointLayer):
 
 def depth_class(depth_cm: float | None, bounds_cm: tuple[float, ...]) -> int:
     """The class index of a water depth given the ascending class bounds (e.g. 15, 25, 40)."""
-    if depth_cm is None:
+    if depth_cm is None or depth_cm != depth_cm:  # none, or NaN
         return NO_READING
-    return sum(depth_cm >= bound for bound in bounds_cm)
+    return bisect_right(bounds_cm, depth_cm)  # how many bounds it reached

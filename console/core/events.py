@@ -39,7 +39,9 @@ TASK_OVERDUE = "task.overdue"
 _CONTENT_NAMESPACE = uuid.UUID("6f1d3c2e-9a57-4f0e-8c55-2b7d1d0a9e41")
 
 
-@dataclass(frozen=True)
+# Not frozen, though nothing changes an event once made: a frozen dataclass took 1.4 µs to make, with slots
+# 0.3, and ingest makes two per reading (the feed's, then the store's with its seq).
+@dataclass(slots=True)
 class Event:
     type: str
     payload: dict[str, Any]

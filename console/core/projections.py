@@ -466,18 +466,19 @@ class Projector:
                     behind[key] = (row, moment, first_seq) if held is None else (row, held[1], held[2])
             self._write_now(table, written)
 
-    def flush(self, limit: int | None = None, changed_before: float | None = None) -> int:
-        """Write the rows kept behind, oldest first change first: all, or at most `limit` of those first changed
-        before `changed_before` (time.monotonic()). Returns how many were written."""
+    def flush(self, limit: int | None = None, changed_before: float | None = None, table: str | None = None) -> int:
+        """Write the rows kept behind (of one table, or all), oldest first change first: all, or at most `limit` of
+        those first changed before `changed_before` (time.monotonic()). Returns how many were written."""
         due: dict[str, list[Row]] = {}
         count = 0
-        for (table, _), (row, since, _) in self.behind.items():
+        for (held_in, _), (row, since, _) in self.behind.items():
             if count == limit or (changed_before is not None and since > changed_before):
                 break
-            due.setdefault(table, []).append(row)
-            count += 1
-        for table, rows in due.items():
-            self._write_now(table, rows)
+            if table is None or held_in == table:
+                due.setdefault(held_in, []).append(row)
+                count += 1
+        for held_in, rows in due.items():
+            self._write_now(held_in, rows)
         return count
 
     def _write_now(self, table: str, rows: list[Row]) -> None:

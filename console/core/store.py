@@ -282,17 +282,18 @@ class Store:
             self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (WRITTEN_BEHIND_AFTER, after))
         self._behind_after = after
 
-    def flush_projections(self, when_due: bool = False) -> None:
-        """Write the rows kept behind, in a transaction: all, or those that have waited WRITE_BEHIND_S."""
-        if not self.projector.behind:
-            return
+    def flush_projections(self, when_due: bool = False, table: str | None = None) -> None:
+        """Write the rows kept behind, in a transaction: those of `table`, or all; or those that have waited
+        WRITE_BEHIND_S."""
         behind, behind_after = dict(self.projector.behind), self._behind_after
+        if not behind or (table is not None and all(held_in != table for held_in, _ in behind)):
+            return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             if when_due:
                 self.projector.flush(FLUSH_ROWS, time.monotonic() - WRITE_BEHIND_S)
             else:
-                self.projector.flush()
+                self.projector.flush(table=table)
             self._mark_behind()
             self.conn.execute("COMMIT")
         except BaseException:
@@ -392,7 +393,7 @@ class Store:
 
     def rows(self, table: str) -> list[Row]:
         """Every row of a projection table, ordered by id."""
-        self.flush_projections()
+        self.flush_projections(table=table)
         return list(self.db[table].rows_where(order_by="id"))
 
     def projection_state(self) -> dict[str, list[tuple[Any, ...]]]:

