@@ -285,9 +285,10 @@ class Store:
     def flush_projections(self, when_due: bool = False, table: str | None = None) -> None:
         """Write the rows kept behind, in a transaction: those of `table`, or all; or those that have waited
         WRITE_BEHIND_S."""
-        behind, behind_after = dict(self.projector.behind), self._behind_after
+        behind = self.projector.behind  # never any in a read-only store (or a replay's)
         if not behind or (table is not None and all(held_in != table for held_in, _ in behind)):
             return
+        behind, behind_after = dict(behind), self._behind_after
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             if when_due:
