@@ -449,10 +449,11 @@ class Projector:
                 state[table][object_id] = new
                 changed.setdefault(table, {})[object_id] = new
         if changed:
-            self._keep_behind(changed, now, targets[0][0].seq)
+            self._write_or_keep_behind(changed, now, targets[0][0].seq)
         return {table: list(rows.values()) for table, rows in changed.items()}
 
-    def _keep_behind(self, changed: dict[str, dict[str, Row]], now: set[tuple[str, str]], first_seq: int) -> None:
+    def _write_or_keep_behind(self, changed: dict[str, dict[str, Row]], now: set[tuple[str, str]],
+                              first_seq: int) -> None:
         """Write the changed rows in `now`; keep the others behind, from `first_seq` (the batch's first) on."""
         behind, moment = self.behind, time.monotonic()
         for table, rows in changed.items():

@@ -159,3 +159,25 @@ def test_a_tick_past_its_budget_leaves_the_rest_of_its_batch_for_the_next_ticks_
         pump.pump()
     stored = [e.id for batch in console.session.store.iter_event_batches() for e in batch if e.id.startswith("slow-")]
     assert stored == [e.id for e in readings]
+
+
+def test_when_the_feeds_go_quiet_the_pump_writes_what_readings_changed(console, monkeypatch):
+    """Readings' rows are written behind (store.py); with nothing more to store, a tick writes those that waited."""
+    from console.core import events as ev
+    from console.core import store as store_module
+    from console.core.events import make_event
+
+    pump, store = console.pump, console.session.store
+    pump._timer.stop()
+    point = str(console.session.layers["flood_points"].ids[0])
+    console.feeds.queue.put(make_event(ev.FLOOD_READING, {"id": point, "depth_cm": 77.0}))
+    pump.pump()
+
+    def held() -> float | None:
+        return store.conn.execute("SELECT depth_cm FROM flood_points WHERE id = ?", (point,)).fetchone()[0]
+    assert held() != 77.0 and console.session.layers["flood_points"].feature(0)["depth_cm"] == 77.0
+    pump.pump()  # quiet, but the row has not waited WRITE_BEHIND_S yet
+    assert held() != 77.0
+    monkeypatch.setattr(store_module, "WRITE_BEHIND_S", 0.0)
+    pump.pump()
+    assert held() == 77.0
