@@ -186,7 +186,10 @@ def _exercise(args, started: float) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"exercise database: {path}", flush=True)
-    return run_gui(session, args.lang, configs, args.quit_after_first_paint, started, args.role)
+    try:
+        return run_gui(session, args.lang, configs, args.quit_after_first_paint, started, args.role)
+    finally:
+        store.close()  # writes what the projections hold behind
 
 
 def _review(args) -> int:

@@ -1,4 +1,4 @@
-"""Events: small immutable facts appended to the log. The log is the single source of truth."""
+"""Events: small facts appended to the log, never changed once made. The log is the single source of truth."""
 from __future__ import annotations
 
 import json

@@ -400,8 +400,8 @@ def _handler(event_type: str, table: str) -> Callable[..., Row | None]:
 # change (Store.append), and before the tables are read (Store.rows); every other change is written with its events.
 # A crash loses nothing: the store replays the readings after the meta key WRITTEN_BEHIND_AFTER when it opens.
 WRITTEN_BEHIND_TYPES = frozenset({ev.FLOOD_READING, ev.STATION_READING})
-Behind = dict[tuple[str, str], tuple[Row, float, int]]  # (table, id) -> row, time.monotonic() and seq of the
-# row's first change not written; in the order of those changes
+# (table, id) -> (row, time.monotonic() and seq of its first change not written), in the order of those changes
+Behind = dict[tuple[str, str], tuple[Row, float, int]]
 
 
 class Projector:
@@ -424,13 +424,15 @@ class Projector:
         self._recent = {}
         self.behind = behind or {}
 
-    def behind_from(self) -> int | None:
-        """The seq of the oldest change kept behind (None: none is)."""
-        return next(iter(self.behind.values()))[2] if self.behind else None
+    def oldest_behind(self) -> tuple[float, int] | None:
+        """When (time.monotonic()) and at which seq the oldest change held behind was made; None: none is."""
+        return next(iter(self.behind.values()))[1:] if self.behind else None
 
-    def apply(self, events: Iterable[ev.Event], write_behind: bool = False) -> dict[str, list[Row]]:
+    def apply(self, events: Iterable[ev.Event], write_behind: bool = False,
+              catching_up: bool = False) -> dict[str, list[Row]]:
         """Apply events in order; write and return the rows that changed, per table. With `write_behind`, rows
-        that only readings changed are kept in `behind` instead, until `flush`."""
+        that only readings changed are kept in `behind` instead, until `flush`. `catching_up` (events from the log
+        again, after a crash): a row already holds the events up to its updated_seq, and they are skipped."""
         targets = [(event, table, change, _handler(event.type, table))
                    for event in events if event.type in HANDLERS for table, change in changes(event)]
         ids_by_table: dict[str, set[str]] = {}
@@ -443,7 +445,10 @@ class Projector:
         changed: dict[str, dict[str, Row]] = {}
         for event, table, change, handler in targets:
             object_id = change["id"]
-            new = handler(state[table].get(object_id), change, event, self.config)
+            row = state[table].get(object_id)
+            if catching_up and row is not None and event.seq <= (row["updated_seq"] or 0):
+                continue
+            new = handler(row, change, event, self.config)
             if new is not None:
                 new["updated_seq"], new["updated_time"] = event.seq, event.event_time
                 state[table][object_id] = new

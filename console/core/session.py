@@ -301,6 +301,7 @@ class Session:
               columns: Sequence[str] = (), limit: int | None = None) -> list[Row]:
         """Rows of the alerts, incidents or tasks tables (or any projection) matching a WHERE clause; only the
         given columns if any (views refreshing thousands of rows skip the long JSON ones), the first `limit`."""
+        self.store.flush_projections(table=table)  # readings' rows may be held behind
         names = ", ".join(columns) or "*"
         cursor = self.store.conn.execute(
             f"SELECT {names} FROM {table}" + (f" WHERE {where}" if where else "") + f" ORDER BY {order_by}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
@@ -81,7 +82,7 @@ def _migration_3(conn: sqlite3.Connection) -> None:
 # (console/qt/ingest.py) before `append` would carry one, and stores nothing meanwhile (one writer). A run touches
 # most sensors' last leaf pages whatever its size: runs of 10,000 (from 20,000 on, half way) cost less than half of
 # what runs of 2,500 did a reading (3.6 against 7.6 µs), and ingest went 18 % faster under a feed's load; a chart then
-# reads up to about 10,000 of the newest events from the log (6 ms).
+# reads up to about 10,000 of the newest events from the log (6 ms), 20,000 with no maintenance thread.
 READINGS_INDEX_EVERY = 20_000
 READINGS_INDEXED = "readings_indexed_seq"
 _INDEX_READINGS_SQL = ("INSERT INTO readings_by_object (object_id, event_time, seq) "
@@ -182,7 +183,6 @@ class Store:
             raise StoreError(f"{self.path}: not a usable console database ({exc})") from exc
         self.conn = conn
         self.projector = Projector(conn, self.config)
-        self._behind_after: int | None = None  # the meta's WRITTEN_BEHIND_AFTER, as this store last wrote it
         if not read_only:
             self._catch_up()
         self._last_seq, self._readings_indexed = _max_seq(conn), self.readings_indexed()
@@ -209,18 +209,28 @@ class Store:
             raise
 
     def _catch_up(self) -> None:
-        """Project the readings a crash left unwritten (see WRITTEN_BEHIND_AFTER)."""
+        """Project the readings a crash left unwritten (see WRITTEN_BEHIND_AFTER). A row written after some of them
+        (a registration, a row that went out) already holds those: they are skipped (Projector.apply)."""
         after = self.meta(WRITTEN_BEHIND_AFTER)
         if after is None:
             return
+        with self._transaction():
+            for batch in self.iter_event_batches(int(after)):
+                self.projector.apply([event for event in batch if event.type in WRITTEN_BEHIND_TYPES],
+                                     catching_up=True)
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (WRITTEN_BEHIND_AFTER,))
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE … COMMIT. On an error: ROLLBACK, and the projector forgets the rows it remembered and
+        holds behind again what it held before."""
+        behind = dict(self.projector.behind)
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            for batch in self.iter_event_batches(int(after)):
-                self.projector.apply([event for event in batch if event.type in WRITTEN_BEHIND_TYPES])
-            self.conn.execute("DELETE FROM meta WHERE key = ?", (WRITTEN_BEHIND_AFTER,))
+            yield
             self.conn.execute("COMMIT")
         except BaseException:
-            self.projector.forget()
+            self.projector.forget(behind)
             self.conn.execute("ROLLBACK")
             raise
 
@@ -236,24 +246,24 @@ class Store:
         `derive(new_events)` returns the events that follow from them (alerts from readings, tasks from alerts);
         they are appended after them in the same transaction, so a crash never keeps a reading without its alert.
         With a `deadline` (time.perf_counter()), the events go in DEADLINE_PIECES pieces, each followed by what it
-        derived; those after the piece that ends past the deadline are left out, in `rest`."""
+        derived; those after the piece that ends past the deadline are left out, in `rest`. Rows held behind that
+        are due go out first (FLUSH_ROWS at most), and count: when they take the whole budget, nothing is stored."""
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only")
         received = now_utc_text()
         conn = self.conn
-        behind, behind_after = dict(self.projector.behind), self._behind_after
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            busy = self.projector.flush(FLUSH_ROWS, time.monotonic() - WRITE_BEHIND_S) > 0
+        with self._transaction():
+            # rows held behind that are due go out first, and count against the deadline
+            spent = self.projector.flush(FLUSH_ROWS, time.monotonic() - WRITE_BEHIND_S) > 0
             stored: list[Event] = []
             changed: dict[str, dict[str, Row]] = {}
             last, taken = _max_seq(conn), 0
             for piece in _pieces(events, deadline):
-                if busy and deadline is not None and time.perf_counter() > deadline:
+                if spent and deadline is not None and time.perf_counter() > deadline:
                     break
                 new = self._append_piece(piece, derive, received, last + 1)
                 stored += new
-                last, taken, busy = last + len(new), taken + len(piece), True
+                last, taken, spent = last + len(new), taken + len(piece), True
                 for table, rows in self.projector.apply(new, write_behind=True).items():
                     changed.setdefault(table, {}).update((row["id"], row) for row in rows)
             self._mark_behind()
@@ -262,49 +272,43 @@ class Store:
                 # the meta's value, not ours: another process may have written
                 index_readings_between(conn, self.readings_indexed(), last)
                 indexed = last
-            conn.execute("COMMIT")
-        except BaseException:
-            self.projector.forget(behind)
-            self._behind_after = behind_after
-            conn.execute("ROLLBACK")
-            raise
         self._last_seq, self._readings_indexed = last, indexed
         return AppendResult(stored, {table: list(rows.values()) for table, rows in changed.items()},
                             list(events[taken:]))
 
     def _mark_behind(self) -> None:
-        """Keep the meta's WRITTEN_BEHIND_AFTER just before the oldest change kept behind, or without it when none is
-        (inside the caller's transaction)."""
-        first = self.projector.behind_from()
-        after = None if first is None else first - 1
-        if after == self._behind_after:
+        """Keep the meta's WRITTEN_BEHIND_AFTER just before the oldest change held behind, or without it when none
+        is (inside the caller's transaction). Read, not remembered: another process opening the file catches up
+        and deletes it."""
+        oldest = self.projector.oldest_behind()
+        after = None if oldest is None else str(oldest[1] - 1)
+        if self.meta(WRITTEN_BEHIND_AFTER) == after:
             return
         if after is None:
             self.conn.execute("DELETE FROM meta WHERE key = ?", (WRITTEN_BEHIND_AFTER,))
         else:
             self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (WRITTEN_BEHIND_AFTER, after))
-        self._behind_after = after
 
     def flush_projections(self, when_due: bool = False, table: str | None = None) -> None:
-        """Write the rows kept behind, in a transaction: those of `table`, or all; or those that have waited
-        WRITE_BEHIND_S."""
-        behind = self.projector.behind  # never any in a read-only store (or a replay's)
-        if not behind or (table is not None and all(held_in != table for held_in, _ in behind)):
+        """Write the rows held behind: those of `table`, or all; or, `when_due`, up to FLUSH_ROWS of those that
+        waited WRITE_BEHIND_S. In a transaction of its own, or in the caller's (the rules, built anew inside an
+        append, read the stations)."""
+        oldest = self.projector.oldest_behind()  # never any in a read-only store (or a replay's)
+        if oldest is None or (when_due and oldest[0] > time.monotonic() - WRITE_BEHIND_S) or (
+                table is not None and all(held_in != table for held_in, _ in self.projector.behind)):
             return
-        behind, behind_after = dict(behind), self._behind_after
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            if when_due:
-                self.projector.flush(FLUSH_ROWS, time.monotonic() - WRITE_BEHIND_S)
-            else:
-                self.projector.flush(table=table)
-            self._mark_behind()
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.projector.forget(behind)
-            self._behind_after = behind_after
-            self.conn.execute("ROLLBACK")
-            raise
+        if self.conn.in_transaction:
+            self._flush(when_due, table)
+        else:
+            with self._transaction():
+                self._flush(when_due, table)
+
+    def _flush(self, when_due: bool, table: str | None) -> None:
+        if when_due:
+            self.projector.flush(FLUSH_ROWS, time.monotonic() - WRITE_BEHIND_S)
+        else:
+            self.projector.flush(table=table)
+        self._mark_behind()
 
     def _append_piece(self, events: Sequence[Event], derive: Callable[[list[Event]], list[Event]] | None,
                       received: str, first_seq: int) -> list[Event]:
@@ -352,21 +356,13 @@ class Store:
     def rebuild_projections(self) -> None:
         """Empty the projection tables and replay the whole log into them."""
         conn = self.conn
-        behind = dict(self.projector.behind)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             for table in all_table_columns():
                 conn.execute(f"DELETE FROM {table}")
             self.projector.forget()
             for batch in self.iter_event_batches():
                 self.projector.apply(batch)
             conn.execute("DELETE FROM meta WHERE key = ?", (WRITTEN_BEHIND_AFTER,))
-            conn.execute("COMMIT")
-        except BaseException:
-            self.projector.forget(behind)
-            conn.execute("ROLLBACK")
-            raise
-        self._behind_after = None
 
     def set_meta(self, key: str, value: str) -> None:
         with self.conn:

@@ -158,6 +158,7 @@ class _FloodReadings:
         valid = (latest >= 0) & ((keys[safe] >> _PID_SHIFT) == points[:, None]) & \
                 (reading_times[safe] >= times[None, :] - hold_ms)
         classes = np.searchsorted(np.asarray(bounds_cm, dtype=float), depths[safe], "right")  # = depth_class()
+        valid &= ~np.isnan(depths[safe])  # no reading, as depth_class() says
         step = np.broadcast_to(np.arange(len(times)), latest.shape)
         flat = np.bincount((classes * len(times) + step)[valid], minlength=len(FLOOD_CLASSES) * len(times))
         return {c: flat[c * len(times):(c + 1) * len(times)] for c in FLOOD_CLASSES}

@@ -264,6 +264,7 @@ def _held_depths(store) -> dict[str, float | None]:
 def test_what_readings_change_is_written_behind_and_out_when_due(store, monkeypatch):
     import console.core.store as store_module
 
+    monkeypatch.setattr(store_module, "WRITE_BEHIND_S", 3600.0)  # not due, however slow the machine
     store.append([register("flood_points", "FP-1", 121.47, 31.23, name="一号"),
                   register("flood_points", "FP-2", 121.48, 31.23, name="二号")])
     result = store.append([reading("FP-1", 12.0, "2021-07-25T09:00:00+08:00")])
@@ -313,9 +314,12 @@ def test_readings_a_crash_left_behind_are_projected_when_the_store_opens(tmp_pat
         reopened.close()
 
 
-def test_a_rolled_back_append_takes_back_only_its_own_readings(store):
+def test_a_rolled_back_append_takes_back_only_its_own_readings(store, monkeypatch):
+    import console.core.store as store_module
+
     store.append([register("flood_points", "FP-1", 121.47, 31.23, name="一号")])
     store.append([reading("FP-1", 12.0, "2021-07-25T09:00:00+08:00")])
+    monkeypatch.setattr(store_module, "WRITE_BEHIND_S", 0.0)  # the failing append writes FP-1's row first
 
     def failing(events):
         raise RuntimeError("rules failed")
@@ -329,6 +333,7 @@ def test_a_rolled_back_append_takes_back_only_its_own_readings(store):
 def test_rows_behind_go_out_oldest_first_a_few_per_append(store, monkeypatch):
     import console.core.store as store_module
 
+    monkeypatch.setattr(store_module, "WRITE_BEHIND_S", 3600.0)
     store.append([register("flood_points", f"FP-{n}", 121.47, 31.23, name=f"{n}号") for n in (1, 2, 3)])
     for n, seq_time in ((1, "09:00"), (2, "09:01"), (3, "09:02")):
         store.append([reading(f"FP-{n}", 10.0 * n, f"2021-07-25T{seq_time}:00+08:00")])
@@ -352,3 +357,41 @@ def test_reading_one_table_writes_only_its_rows_behind(store):
     assert _held_depths(store) == {"FP-1": None}  # still behind: the status bar's reads do not write every row
     store.rows("city_state")
     assert _held_depths(store) == {"FP-1": None}
+
+
+def test_catching_up_after_a_crash_gives_what_the_log_gives(tmp_path):
+    """A row written after readings it held (here a corrected registration) is not given them again: the state after
+    catching up equals the projections rebuilt from the log."""
+    path = tmp_path / "console.db"
+    store = Store(path)
+    store.append([register("flood_points", "FP-1", 121.47, 31.23, name="一号"),
+                  register("flood_points", "FP-2", 121.48, 31.23, name="二号")])
+    store.append([reading("FP-2", 20.0, "2021-07-25T09:00:00+08:00")])  # behind: the catch-up starts here
+    store.append([reading("FP-1", 12.0, "2021-07-25T09:00:00+08:00")])
+    store.append([register("flood_points", "FP-1", 121.47, 31.23, name="一号（更正）")])  # written with its reading
+    store.conn.close()  # a crash
+    reopened = Store(path)
+    try:
+        caught_up = reopened.projection_state()
+        reopened.rebuild_projections()
+        assert caught_up == reopened.projection_state()
+    finally:
+        reopened.close()
+
+
+def test_the_rules_built_inside_an_append_read_the_stations_held_behind(tmp_path):
+    """A failed ingest makes the session build its rules again, inside the next append; they read the stations
+    through the store, which writes the rows held behind in that same transaction."""
+    store = Store(tmp_path / "console.db")
+    session = Session(store)
+    try:
+        session.ingest([register("stations", "ST-1", 121.40, 31.20, name="站"),
+                        register("flood_points", "FP-1", 121.47, 31.23, name="一号")])
+        session.ingest([make_event(ev.STATION_READING, {"id": "ST-1", "wind_gust_ms": 21.5},
+                                   "2021-07-25T09:00:00+08:00")])
+        session._rules = None  # as after a failed ingest
+        session.ingest([reading("FP-1", 12.0, "2021-07-25T09:01:00+08:00")])
+        assert store.event_count() == 4
+        assert store.conn.execute("SELECT wind_gust_ms FROM stations").fetchone()[0] == 21.5
+    finally:
+        store.close()

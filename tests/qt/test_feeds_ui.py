@@ -169,6 +169,7 @@ def test_when_the_feeds_go_quiet_the_pump_writes_what_readings_changed(console, 
 
     pump, store = console.pump, console.session.store
     pump._timer.stop()
+    monkeypatch.setattr(store_module, "WRITE_BEHIND_S", 3600.0)  # not due, however slow the machine
     point = str(console.session.layers["flood_points"].ids[0])
     console.feeds.queue.put(make_event(ev.FLOOD_READING, {"id": point, "depth_cm": 77.0}))
     pump.pump()
@@ -181,3 +182,32 @@ def test_when_the_feeds_go_quiet_the_pump_writes_what_readings_changed(console, 
     monkeypatch.setattr(store_module, "WRITE_BEHIND_S", 0.0)
     pump.pump()
     assert held() == 77.0
+
+
+def test_a_batch_that_could_not_be_stored_is_stored_next_time(console, monkeypatch):
+    """The database was locked (a CLI import held it), say: the batch stays first in line, nothing is lost."""
+    import sqlite3
+
+    from console.core import events as ev
+    from console.core.events import make_event
+
+    pump, feeds, session = console.pump, console.feeds, console.session
+    pump._timer.stop()
+    points = [str(i) for i in session.layers["flood_points"].ids[:3]]
+    for n, point in enumerate(points):
+        feeds.queue.put(make_event(ev.FLOOD_READING, {"id": point, "depth_cm": 5.0}, id=f"locked-{n}"))
+    ingest_until = session.ingest_until
+
+    def locked(batch, deadline=None):
+        raise sqlite3.OperationalError("database is locked")
+    monkeypatch.setattr(session, "ingest_until", locked)
+    try:
+        pump.pump()
+        raise AssertionError("the failure must reach the pump's caller")
+    except sqlite3.OperationalError:
+        pass
+    assert feeds.waiting() == 3
+    monkeypatch.setattr(session, "ingest_until", ingest_until)
+    pump.pump()
+    stored = [e.id for batch in session.store.iter_event_batches() for e in batch if e.id.startswith("locked-")]
+    assert stored == ["locked-0", "locked-1", "locked-2"]

@@ -75,7 +75,11 @@ class FeedManager:
         batch, self._left = self._left + drain(self.queue, limit - len(self._left)), []
         if not batch:
             return []
-        new, self._left = self.session.ingest_until(batch, deadline)
+        try:
+            new, self._left = self.session.ingest_until(batch, deadline)
+        except BaseException:
+            self._left = batch  # nothing of it was stored: it comes first again next time (a locked file clears)
+            raise
         return new
 
     def waiting(self) -> int:
