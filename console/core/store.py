@@ -184,7 +184,12 @@ class Store:
         self.conn = conn
         self.projector = Projector(conn, self.config)
         if not read_only:
-            self._catch_up()
+            try:
+                self._catch_up()
+            except sqlite3.DatabaseError as exc:  # e.g. locked by another writer for longer than the timeout
+                conn.close()
+                raise StoreError(f"{self.path}: the readings a crash left unprojected could not be caught up "
+                                 f"({exc})") from exc
         self._last_seq, self._readings_indexed = _max_seq(conn), self.readings_indexed()
 
     # --- schema ---------------------------------------------------------------------------------
