@@ -146,7 +146,7 @@ class AppendResult:
 
 
 # A batch with a deadline is stored in this many pieces, the clock read after each: when the machine slows down
-# several-fold (it does, shared) or a storm's alerts, incidents and tasks come at once, a batch sized for 20 ms stops
+# several-fold (it does, shared) or a storm's alerts, incidents and tasks come at once, a batch sized for a tick stops
 # after the piece that passes the deadline. Four pieces cost about 8 % of throughput and left a third of the stalls
 # over 50 ms.
 DEADLINE_PIECES = 4
