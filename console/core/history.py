@@ -17,7 +17,7 @@ from layers.i18n import QT_TRANSLATE_NOOP
 from .config import Config
 from .rules.config import RulesConfig
 from .store import READINGS_WHERE, Store
-from .timefmt import to_utc_text
+from .timefmt import to_utc_text, utc_millis
 
 # A reading is in readings_by_object, or among the newest events, not in it yet (store.py). Those are found by seq
 # alone: the unary + keeps SQLite from reading the log's type or time indexes instead (for a day's chart, every
@@ -58,8 +58,7 @@ def latest_time(store: Store, object_id: str) -> str | None:
 
 def epoch_seconds(utc_texts: Sequence[str]) -> np.ndarray:
     """Stored UTC texts ('2021-07-25T01:00:00.000Z') as POSIX seconds (what pyqtgraph's date axis plots)."""
-    stamps = np.array([t[:-1] for t in utc_texts], dtype="datetime64[ms]")  # numpy wants no 'Z'
-    return stamps.astype(np.int64) / 1000.0
+    return utc_millis(utc_texts) / 1000.0
 
 
 def series(rows: Sequence[tuple[str, Mapping[str, Any]]], quantity: str) -> tuple[np.ndarray, np.ndarray]:

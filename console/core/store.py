@@ -94,9 +94,17 @@ def _max_seq(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
 
 
+def write_meta(conn: sqlite3.Connection, key: str, value: str | None) -> None:
+    """Set a meta key (None: delete it), in the caller's transaction."""
+    if value is None:
+        conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+    else:
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
 def index_readings_between(conn: sqlite3.Connection, after: int, upto: int) -> None:
     conn.execute(_INDEX_READINGS_SQL, (after, upto))
-    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (READINGS_INDEXED, str(upto)))
+    write_meta(conn, READINGS_INDEXED, str(upto))
 
 
 def readings_indexed(conn: sqlite3.Connection) -> int:
@@ -223,7 +231,7 @@ class Store:
             for batch in self.iter_event_batches(int(after)):
                 self.projector.apply([event for event in batch if event.type in WRITTEN_BEHIND_TYPES],
                                      catching_up=True)
-            self.conn.execute("DELETE FROM meta WHERE key = ?", (WRITTEN_BEHIND_AFTER,))
+            write_meta(self.conn, WRITTEN_BEHIND_AFTER, None)
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -259,7 +267,7 @@ class Store:
         conn = self.conn
         with self._transaction():
             # rows held behind that are due go out first, and count against the deadline
-            spent = self.projector.flush(FLUSH_ROWS, time.monotonic() - WRITE_BEHIND_S) > 0
+            spent = self._flush_due() > 0
             stored: list[Event] = []
             changed: dict[str, dict[str, Row]] = {}
             last, taken = _max_seq(conn), 0
@@ -287,12 +295,8 @@ class Store:
         and deletes it."""
         oldest = self.projector.oldest_behind()
         after = None if oldest is None else str(oldest[1] - 1)
-        if self.meta(WRITTEN_BEHIND_AFTER) == after:
-            return
-        if after is None:
-            self.conn.execute("DELETE FROM meta WHERE key = ?", (WRITTEN_BEHIND_AFTER,))
-        else:
-            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (WRITTEN_BEHIND_AFTER, after))
+        if self.meta(WRITTEN_BEHIND_AFTER) != after:
+            write_meta(self.conn, WRITTEN_BEHIND_AFTER, after)
 
     def flush_projections(self, when_due: bool = False, table: str | None = None) -> None:
         """Write the rows held behind: those of `table`, or all; or, `when_due`, up to FLUSH_ROWS of those that
@@ -310,10 +314,14 @@ class Store:
 
     def _flush(self, when_due: bool, table: str | None) -> None:
         if when_due:
-            self.projector.flush(FLUSH_ROWS, time.monotonic() - WRITE_BEHIND_S)
+            self._flush_due()
         else:
             self.projector.flush(table=table)
         self._mark_behind()
+
+    def _flush_due(self) -> int:
+        """Write up to FLUSH_ROWS of the rows held behind that waited WRITE_BEHIND_S; how many."""
+        return self.projector.flush(FLUSH_ROWS, time.monotonic() - WRITE_BEHIND_S)
 
     def _append_piece(self, events: Sequence[Event], derive: Callable[[list[Event]], list[Event]] | None,
                       received: str, first_seq: int) -> list[Event]:
@@ -367,11 +375,11 @@ class Store:
             self.projector.forget()
             for batch in self.iter_event_batches():
                 self.projector.apply(batch)
-            conn.execute("DELETE FROM meta WHERE key = ?", (WRITTEN_BEHIND_AFTER,))
+            write_meta(conn, WRITTEN_BEHIND_AFTER, None)
 
     def set_meta(self, key: str, value: str) -> None:
         with self.conn:
-            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+            write_meta(self.conn, key, value)
 
     # --- reading --------------------------------------------------------------------------------
     def meta(self, key: str, default: str | None = None) -> str | None:

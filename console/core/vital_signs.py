@@ -28,7 +28,7 @@ from . import events as ev
 from .projections import select_ids
 from .rules.config import AGENCIES
 from .store import Store
-from .timefmt import to_utc_text
+from .timefmt import to_utc_text, utc_millis
 
 FAMILIES = ("ponding", "tide", "rain", "trees", "sites")  # the part of a rule's name before the dot
 STOP_RULES = ("sites.stop_gondolas", "sites.stop_work_at_height")
@@ -45,8 +45,7 @@ def ms(texts: Sequence[str | None]) -> np.ndarray:
     out = np.full(len(texts), NEVER, dtype=np.int64)
     present = [i for i, t in enumerate(texts) if t]
     if present:
-        stamps = np.array([texts[i][:-1] for i in present], dtype="datetime64[ms]")  # numpy wants no 'Z'
-        out[present] = stamps.astype(np.int64)
+        out[present] = utc_millis([texts[i] for i in present])
     return out
 
 

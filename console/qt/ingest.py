@@ -210,7 +210,7 @@ class IngestPump(QtCore.QObject):
             self._adapt(len(new), (time.perf_counter() - start) * 1000)
             self.total += len(new)
             self.ingested.emit(len(new))
-        elif not store.read_only and not self.feeds.waiting():
+        elif not self.feeds.waiting():
             store.flush_projections(when_due=True)  # the feeds went quiet: what readings changed goes out
         now = time.monotonic()
         if now - self._last_staleness >= STALENESS_INTERVAL_S:

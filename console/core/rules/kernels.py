@@ -16,6 +16,8 @@ from typing import Iterator
 
 import numpy as np
 
+from ..timefmt import utc_millis
+
 NO_TIME = np.iinfo(np.int64).min  # "not set" in int64 millisecond arrays
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 M_PER_DEG_LAT = 110_574.0
@@ -46,9 +48,9 @@ class TimeParser:
     def many(self, texts: list[str]) -> np.ndarray:
         if all(map(str.endswith, texts, repeat("Z"))):  # UTC text: numpy's own ISO reader is 5 times faster
             try:
-                times = np.array([text[:-1] for text in texts], dtype="datetime64[ms]")
-                if not np.isnat(times).any():  # numpy reads '' as NaT
-                    return times.astype(np.int64)
+                times = utc_millis(texts)
+                if not (times == NO_TIME).any():  # '' read as NaT
+                    return times
             except ValueError:
                 pass
         return np.fromiter(map(self.one, texts), dtype=np.int64, count=len(texts))
