@@ -7,7 +7,7 @@ from PySide6 import QtCore, QtWidgets
 
 from console.core.basemap_loader import load_basemap
 from console.core.feeds.manager import FeedManager
-from console.core.heap import freeze_long_lived
+from console.core.heap import collect_less_often, freeze_long_lived
 from console.core.roles import DEFAULT_ROLE
 from console.core.session import Session
 
@@ -37,6 +37,7 @@ class ConsoleApp(QtCore.QObject):
         self.player = player  # a replay: every window shows its timeline
         install_language(app, language)
         self.windows: list[MainWindow] = [self._new_window(role)]
+        collect_less_often()
         freeze_long_lived()
         if session.derive:  # the rules engine takes a moment to build: while the window is idle, not under load
             QtCore.QTimer.singleShot(0, self._build_rules)
