@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from console.core.feeds.base import pausing_feeds
 from console.core.session import Session
 
 from .i18n import translate
@@ -77,6 +78,7 @@ class LayerPanel(QtWidgets.QTreeWidget):
         if not self._counts_timer.isActive():
             self._counts_timer.start()
 
+    @pausing_feeds
     def update_counts(self, *_: object) -> None:
         for kind, children in self.legend_items.items():
             layer = self.session.layers[kind]

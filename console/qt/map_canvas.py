@@ -8,7 +8,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from console.core.crs import lonlat_to_mercator, mercator_to_lonlat
-from console.core.feeds.base import feeds_paused
+from console.core.feeds.base import pausing_feeds
 from console.core.session import Session
 from layers.basemap import Basemap
 
@@ -137,9 +137,9 @@ class MapCanvas(pg.GraphicsView):
         else:
             super().keyPressEvent(event)
 
+    @pausing_feeds
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
-        with feeds_paused():  # feed threads hold back meanwhile, as during an ingest tick (feeds/base.py)
-            super().paintEvent(event)
+        super().paintEvent(event)
         if not self._painted:
             self._painted = True
             self._pending_view = None

@@ -10,7 +10,7 @@ import pytest
 
 from console.core import events as ev
 from console.core.config import load_config
-from console.core.feeds.base import FeedState, drain
+from console.core.feeds.base import FeedState, drain, feeds_paused
 from console.core.feeds.messages import KnownObjects, MessageParser
 from console.core.feeds.recorded import CapFileFeed, RecordedFeed
 from helpers import wait_until
@@ -190,3 +190,20 @@ def test_cap_file_feed_reads_a_folder_once(tmp_path, feeds):
     missing.start()
     wait_until(lambda: missing.health.snapshot().state == FeedState.DOWN, what="DOWN")
     assert "absent.xml" in missing.health.snapshot().detail
+
+
+def test_a_feed_waits_until_the_outermost_pause_ends(tmp_path, feeds):
+    """The GUI thread pauses the feeds while it stores a batch, and again inside it (a slot the batch sets off):
+    the inner pause ending does not let them go on."""
+    path = tmp_path / "in-fa.ndjson"
+    path.write_text(depth("d1", "2021-07-25T09:00:00+08:00") + "\n", encoding="utf-8")
+    sink: queue.SimpleQueue = queue.SimpleQueue()
+    feed = RecordedFeed("rec", make_parser(), sink, path, speed=0)
+    feeds.append(feed)
+    with feeds_paused():
+        with feeds_paused():
+            feed.start()
+        time.sleep(0.3)  # well under PAUSE_TIMEOUT_S, the longest a feed waits
+        assert sink.empty()
+    wait_until(lambda: not sink.empty(), what="the reading after the pause")
+    assert [e.id for e in drain(sink)] == ["d1"]
