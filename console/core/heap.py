@@ -10,7 +10,7 @@ last reference goes is freed as before (only a reference cycle among frozen obje
 Freezing leaves the oldest generation small, and CPython makes a full pass once it grew by a quarter and the middle
 generation was collected 10 times: a feed's queued events (each outlives a young pass) did both every second or two,
 6-8 full passes in 10 s of bench/ingest.py, the longest 9-20 ms, some in the middle of an ingest tick. After
-FULL_PASS_AFTER middle passes instead: none in those 10 s, the longest collection of any kind 4-8 ms."""
+FULL_PASS_AFTER middle passes instead: none or one in those 10 s, the longest collection of any kind 2-9 ms."""
 from __future__ import annotations
 
 import gc

@@ -42,7 +42,7 @@ _heartbeat = -GUI_GONE_S  # time.monotonic() of the GUI thread's last heartbeat
 @contextmanager
 def feeds_paused():
     """Feed threads wait before their next message until the block ends (at most PAUSE_TIMEOUT_S). Blocks nest
-    (a slot run inside an ingest tick): the feeds go on when the outermost ends. The GUI thread's alone."""
+    (a slot run inside an ingest tick): the feeds go on when the outermost ends. Only the GUI thread pauses them."""
     global _pauses
     _pauses += 1
     _open.clear()
