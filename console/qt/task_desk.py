@@ -227,20 +227,24 @@ class TaskDesk(QtWidgets.QWidget):
 
     def _refresh_steps(self) -> list[Callable[[], None]]:
         self._dirty = False  # what comes in from now on asks for another refresh
-        return [self._read_incidents, self._read_tasks, self._read_alerts, self._show_summary]
+        return [self._read_incidents, self._mark_incidents, self._read_tasks, self._read_alerts, self._show_summary]
 
     def _read_incidents(self) -> None:
         where, params = self.role.incident_filter()
         incidents = self.session.query("incidents", where + self._unfinished(" AND state = 'open'"), params,
                                        INCIDENT_ORDER, INCIDENT_COLUMNS, ROWS_SHOWN)
         self._incidents = {i["id"]: i for i in incidents}
-        # Construction sites are left off the map's rings: an orange signal puts every site (4,600) under an order,
-        # and the sites layer and the desk show them; rings mark the places that need a crew, most severe on top.
+        self._show_rows(self.incident_view, self.incident_model, incidents)
+
+    def _mark_incidents(self) -> None:
+        """The map's rings: a step of its own (a storm's list and rings together took 10-40 ms of the GUI thread).
+        Construction sites are left off: an orange signal puts every site (4,600) under an order, and the sites
+        layer and the desk show them; rings mark the places that need a crew, most severe on top."""
+        where, params = self.role.incident_filter()
         rings = self.session.store.conn.execute(
             f"SELECT lon, lat, severity FROM incidents WHERE {where} AND state = 'open' AND lon IS NOT NULL AND "
             f"object_kind IS NOT 'construction_sites' ORDER BY {INCIDENT_ORDER}", params).fetchall()
         self.incidents_shown.emit(rings[::-1])
-        self._show_rows(self.incident_view, self.incident_model, incidents)
 
     def _read_tasks(self) -> None:
         where, params = self.role.task_filter()
