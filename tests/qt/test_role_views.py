@@ -257,21 +257,25 @@ def test_the_map_rings_every_open_incident_beyond_the_rows_listed(views, monkeyp
 
 def test_the_desk_takes_in_new_events_one_list_per_turn_of_the_event_loop(console, qtbot):
     """In a storm a whole refresh held the GUI thread for 30-75 ms: the desk's own refresh reads one list per turn of
-    the event loop (incidents and the map's rings, tasks, alerts, then the counts), so repaints and input come
-    between them; all of it is there after a few turns."""
+    the event loop (incidents, the map's rings, tasks, alerts, then the counts), so repaints and input come between
+    them; all of it is there after a few turns."""
     window = console.window
     window.resize(1200, 800)
     qtbot.waitExposed(window)
     desk, session = window.desk, window.session
     desk.refresh()
     summary = desk.summary.text()
+    rings = []
+    desk.incidents_shown.connect(rings.append)
     flood_id, _ = underpass(session)
     session.ingest([flood(flood_id, 30.0, DAY, "r-30")])
     assert desk._dirty
     desk._refresh_if_dirty()
-    assert len(desk.incident_model.rows) == 1  # the first step: incidents and the rings
-    assert desk.task_model.rows == [] and desk.alert_model.rows == [] and desk.summary.text() == summary
+    assert len(desk.incident_model.rows) == 1  # the first step: the incidents
+    assert rings == [] and desk.task_model.rows == [] and desk.alert_model.rows == []
+    assert desk.summary.text() == summary
     qtbot.waitUntil(lambda: not desk._steps, timeout=2000)
+    assert len(rings) == 1 and len(rings[0]) == 1  # the next: the map's ring at the underpass
     assert {t["action"] for t in desk.task_model.rows} == {"drain", "close_underpass"}
     assert {a["rule"] for a in desk.alert_model.rows} == {"ponding.general", "ponding.underpass_closure"}
     assert desk.summary.text() != summary and not desk._dirty
