@@ -43,28 +43,35 @@ def read_available(fd: int) -> bytes:
         return b""
 
 
+def run_and_kill(script: str, args: list[str], lines: int, longest_wait_s: float, rng: random.Random) -> list[int]:
+    """Run a writer until it printed `lines` lines, then a random moment more (up to `longest_wait_s`), and kill it
+    with SIGKILL; the numbers it printed (what it reported stored)."""
+    writer = subprocess.Popen([sys.executable, "-c", script, *args], stdout=subprocess.PIPE)
+    assert writer.stdout is not None
+    os.set_blocking(writer.stdout.fileno(), False)
+    deadline = time.monotonic() + 60
+    output = b""
+    while output.count(b"\n") < lines and time.monotonic() < deadline:
+        output += read_available(writer.stdout.fileno())
+        time.sleep(0.01)
+    time.sleep(rng.uniform(0, longest_wait_s))
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    output = (output + read_available(writer.stdout.fileno())).decode()
+    writer.stdout.close()
+    numbers = [int(line) for line in output.split() if line.isdigit()]
+    assert numbers, "the writer stored nothing before it was killed"
+    return numbers
+
+
 def test_sigkill_mid_ingest_keeps_every_committed_batch(tmp_path):
     path = tmp_path / "console.db"
     rng = random.Random(3)
     committed: list[int] = []
     next_batch = 0
     for _ in range(15):
-        writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(next_batch)],
-                                  stdout=subprocess.PIPE)
-        assert writer.stdout is not None
-        os.set_blocking(writer.stdout.fileno(), False)
-        deadline = time.monotonic() + 30
-        output = b""
-        while output.count(b"\n") < 3 and time.monotonic() < deadline:  # let it commit a few batches
-            output += read_available(writer.stdout.fileno())
-            time.sleep(0.01)
-        time.sleep(rng.uniform(0, 0.15))  # then kill it at a random moment, usually mid-transaction
-        writer.send_signal(signal.SIGKILL)
-        writer.wait()
-        output = (output + read_available(writer.stdout.fileno())).decode()
-        writer.stdout.close()
-        reported = [int(line) for line in output.split() if line.isdigit()]
-        assert reported, "the writer committed nothing before it was killed"
+        # a few batches committed, then killed at a random moment, usually mid-transaction
+        reported = run_and_kill(WRITER, [str(path), str(next_batch)], 3, 0.15, rng)
         committed += reported
         next_batch = reported[-1] + 1000  # ids of the next writer never collide with a half-written batch
 
@@ -142,21 +149,7 @@ def test_catching_up_after_sigkill_under_live_load_equals_a_rebuild(tmp_path):
     rng = random.Random(5)
     start, behind = 0, 0
     for round_ in range(6):
-        writer = subprocess.Popen([sys.executable, "-c", LIVE_WRITER, str(path), str(start)], stdout=subprocess.PIPE)
-        assert writer.stdout is not None
-        os.set_blocking(writer.stdout.fileno(), False)
-        deadline = time.monotonic() + 60
-        output = b""
-        while output.count(b"\n") < 4 and time.monotonic() < deadline:
-            output += read_available(writer.stdout.fileno())
-            time.sleep(0.01)
-        time.sleep(rng.uniform(0, 0.3))
-        writer.send_signal(signal.SIGKILL)
-        writer.wait()
-        output = (output + read_available(writer.stdout.fileno())).decode()
-        writer.stdout.close()
-        counts = [int(line) for line in output.split() if line.isdigit()]
-        assert counts, "the writer stored nothing before it was killed"
+        counts = run_and_kill(LIVE_WRITER, [str(path), str(start)], 4, 0.3, rng)
         start = counts[-1] + 100_000 * (round_ + 1)  # the next writer's event ids are new
 
         copy = tmp_path / f"copy{round_}.db"  # caught up and rebuilt apart: the next writer catches up on its own
