@@ -22,6 +22,7 @@ from console.core.timefmt import beijing_text
 from layers import LAYER_BY_KIND
 
 from .i18n import translate
+from .map_canvas import MAX_INCIDENT_MARKS
 from .rows_model import ID_ROLE, Row, RowsModel, fit_columns
 from .style import SEVERITY_COLOURS
 
@@ -239,11 +240,13 @@ class TaskDesk(QtWidgets.QWidget):
     def _mark_incidents(self) -> None:
         """The map's rings: a step of its own (a storm's list and rings together took 10-40 ms of the GUI thread).
         Construction sites are left off: an orange signal puts every site (4,600) under an order, and the sites
-        layer and the desk show them; rings mark the places that need a crew, most severe on top."""
+        layer and the desk show them; rings mark the places that need a crew, most severe on top (the map shows
+        MAX_INCIDENT_MARKS: no more are read)."""
         where, params = self.role.incident_filter()
         rings = self.session.store.conn.execute(
             f"SELECT lon, lat, severity FROM incidents WHERE {where} AND state = 'open' AND lon IS NOT NULL AND "
-            f"object_kind IS NOT 'construction_sites' ORDER BY {INCIDENT_ORDER}", params).fetchall()
+            f"object_kind IS NOT 'construction_sites' ORDER BY {INCIDENT_ORDER} LIMIT {MAX_INCIDENT_MARKS}",
+            params).fetchall()
         self.incidents_shown.emit(rings[::-1])
 
     def _read_tasks(self) -> None:
