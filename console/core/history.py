@@ -1,7 +1,8 @@
 """A sensor's history: its readings from the event log, and the threshold lines that apply to it (charts, review).
 
 Plain Python. Readings are read through the readings_by_object table (store.py), so a sensor's series costs a range
-scan of its own readings, however long the log; and from the few thousand newest events the table does not hold yet.
+scan of its own readings in each run of the times asked for, however long the log; and from the few thousand newest
+events the table does not hold yet.
 """
 from __future__ import annotations
 
@@ -19,14 +20,17 @@ from .rules.config import RulesConfig
 from .store import READINGS_WHERE, Store
 from .timefmt import to_utc_text, utc_millis
 
-# A reading is in readings_by_object, or among the newest events, not in it yet (store.py). Those are found by seq
-# alone: the unary + keeps SQLite from reading the log's type or time indexes instead (for a day's chart, every
-# reading of the day).
-_INDEXED = "FROM readings_by_object r WHERE r.object_id = :id AND r.event_time BETWEEN :since AND :until"
+# A reading is in readings_by_object, or among the newest events, not in it yet (store.py). The table is read run
+# by run, for the runs that hold readings of the times asked for, up to the seq indexed when the query began: a run
+# the store's maintenance thread commits meanwhile is read from the log. The newest events are found by seq alone:
+# the unary + keeps SQLite from reading the log's type or time indexes instead (for a day's chart, every reading of
+# the day).
+_INDEXED = ("FROM reading_runs k CROSS JOIN readings_by_object r ON r.run = k.run "
+            "WHERE k.run <= :indexed AND k.latest >= :since AND k.earliest <= :until "
+            "AND r.object_id = :id AND r.event_time BETWEEN :since AND :until")
 _NEWEST = (f"FROM events WHERE seq > :indexed AND +{READINGS_WHERE} AND json_extract(payload, '$.id') = :id "
            "AND +event_time BETWEEN :since AND :until")
-_READINGS_SQL = (f"SELECT r.event_time, r.seq, (SELECT payload FROM events WHERE seq = r.seq) {_INDEXED} "
-                 "ORDER BY r.event_time, r.seq",
+_READINGS_SQL = (f"SELECT r.event_time, r.seq, (SELECT payload FROM events WHERE seq = r.seq) {_INDEXED}",
                  f"SELECT event_time, seq, payload {_NEWEST}")
 _LATEST_SQL = (f"SELECT max(r.event_time) {_INDEXED}", f"SELECT max(event_time) {_NEWEST}")
 _EARLIEST, _LATEST = "", "~"  # below and above every UTC text ('2021-…Z')
@@ -45,7 +49,7 @@ def readings(store: Store, object_id: str, since: str | datetime | None = None,
     params = {"id": object_id, "indexed": store.readings_indexed(), "since": _utc(since) or _EARLIEST,
               "until": _utc(until) or _LATEST}
     rows = [row for sql in _READINGS_SQL for row in store.conn.execute(sql, params)]
-    rows.sort()  # by (event_time, seq): two sorted runs, the newest usually few
+    rows.sort()  # by (event_time, seq): a sorted range per run, and the newest
     return [(time, json.loads(payload)) for time, _, payload in rows]
 
 

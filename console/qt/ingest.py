@@ -50,9 +50,10 @@ class StoreMaintenance:
     never waits for or blocks the writer, and SQLite leaves the GIL while it copies. stop() gives the store its
     automatic checkpoints back.
 
-    Readings: a run (store.py, READINGS_INDEX_EVERY) took 9-11 µs a reading of the GUI thread in a storm, and up to
-    97 ms at once. The pump asks for it here (index_readings) and stores nothing until it is done, so the run and
-    the GUI thread's other work (repaints, input) go on side by side: one SQLite statement, without the GIL."""
+    Readings: a run (store.py, READINGS_INDEX_EVERY) holds the write lock about 20 ms for 10,000 readings, several
+    times that when the machine is busy. The pump asks for it here (index_readings) and stores nothing until it is
+    done, so the run and the GUI thread's other work (repaints, input) go on side by side: one SQLite statement,
+    without the GIL."""
 
     def __init__(self, store: Store) -> None:
         self.store = store

@@ -55,8 +55,9 @@ def test_the_query_reads_the_readings_table_and_only_the_newest_events(store):
     params = {"id": "FP-1", "indexed": 0, "since": "a", "until": "b"}
     indexed, newest = (" ".join(str(row[-1]) for row in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
                        for sql in history._READINGS_SQL)
-    assert indexed.startswith("SEARCH r USING PRIMARY KEY (object_id=? AND event_time>? AND event_time<?)"), indexed
-    assert "TEMP B-TREE" not in indexed, indexed  # the key gives the order
+    # the runs up to the seq indexed, then in each the object's range of times
+    runs, per_run = "SEARCH k USING INTEGER PRIMARY KEY (rowid<?)", "SEARCH r USING PRIMARY KEY (run=? AND object_id=?"
+    assert indexed.startswith(f"{runs} {per_run} AND event_time>? AND event_time<?)"), indexed
     assert newest == "SEARCH events USING INTEGER PRIMARY KEY (rowid>?)", newest  # not a scan of the whole log
 
 
@@ -69,6 +70,24 @@ def test_the_readings_table_takes_the_log_in_runs(store):
     assert in_table + newest == in_log == 6
     every = store_module.READINGS_INDEX_EVERY
     assert (in_table, newest) == {1: (6, 0), 4: (5, 1), 10_000: (0, 6)}[every]
+    # each run (named by the last seq it covers) holds the readings after the one before, and its times are recorded
+    runs = store.conn.execute("SELECT run, earliest, latest FROM reading_runs ORDER BY run").fetchall()
+    assert runs == store.conn.execute("SELECT run, min(event_time), max(event_time) FROM readings_by_object "
+                                      "GROUP BY run ORDER BY run").fetchall()
+    assert len(runs) == {1: 2, 4: 1, 10_000: 0}[every]
+    bounds = [0] + [run for run, _, _ in runs]
+    for after, upto in zip(bounds, bounds[1:]):
+        seqs = [seq for seq, in store.conn.execute("SELECT seq FROM readings_by_object WHERE run = ?", (upto,))]
+        assert seqs and all(after < seq <= upto for seq in seqs)
+
+
+def test_a_run_committed_after_the_query_began_is_read_from_the_log_only(store, monkeypatch):
+    """The store's maintenance thread may commit a run between history reading the seq indexed and its queries: the
+    table is read only up to that seq, the rest from the log, so no reading comes twice."""
+    expected = history.readings(store, "FP-1")
+    monkeypatch.setattr(store, "readings_indexed", lambda: 0)  # read before any run was committed
+    assert history.readings(store, "FP-1") == expected
+    assert history.latest_time(store, "FP-1") == "2021-07-25T01:20:00.000Z"
 
 
 def test_series_picks_the_rows_carrying_the_quantity(store):

@@ -20,6 +20,7 @@ import pytest
 
 from console.core import events as ev
 from console.core import history
+from console.core import store as store_module
 from console.core.config import load_config
 from console.core.demo import DEMO_DIR, DEMO_REGISTERED_AT, load_dataset_manifest
 from console.core.events import make_event
@@ -201,8 +202,10 @@ def test_the_views_queries_see_the_log_only_up_to_the_moment(live, replay, tmp_p
                                f"AND {READINGS_WHERE} AND seq <= ? ORDER BY event_time, seq", (point, seq)).fetchall()
     assert got == [(t, json.loads(p)) for t, p in expected] and got
     plan = " ".join(str(r[-1]) for r in store.conn.execute("EXPLAIN QUERY PLAN " + history._READINGS_SQL[0], {
-        "id": point, "since": "", "until": horizon}))
-    assert plan.startswith("SEARCH rec.readings_by_object USING PRIMARY KEY (object_id=?"), plan  # through the view
+        "id": point, "indexed": store.readings_indexed(), "since": "", "until": horizon}))
+    # through the views, the recording's runs then each run's range of the object's readings
+    assert plan.startswith("SEARCH rec.reading_runs USING INTEGER PRIMARY KEY (rowid<?) "
+                           "SEARCH rec.readings_by_object USING PRIMARY KEY (run=? AND object_id=?"), plan
     # the city's vital signs on the replay equal those on a console database cut at that moment
     cut = tmp_path / "cut.db"
     shutil.copy(live["path"], cut)
@@ -407,6 +410,31 @@ def test_readings_indexed_by_a_console_still_writing_are_not_read_twice(tmp_path
     assert [p["depth_cm"] for _, p in history.readings(replay.store, "fp1")] == [*map(float, range(10)), 55.0]
     replay.close()
     writer.close()
+
+
+def test_a_schema_4_recording_reads_its_readings_table_as_one_run(tmp_path, monkeypatch):
+    path = tmp_path / "v4.db"
+    monkeypatch.setattr(store_module, "READINGS_INDEX_EVERY", 4)
+    small_recording(path, readings=10)
+    with sqlite3.connect(path) as conn:  # as a version 4 console left it: the table keyed by object, without runs
+        conn.execute("DROP TABLE reading_runs")
+        conn.execute("ALTER TABLE readings_by_object RENAME TO with_runs")
+        conn.execute("CREATE TABLE readings_by_object (object_id TEXT NOT NULL, event_time TEXT NOT NULL, "
+                     "seq INTEGER NOT NULL, PRIMARY KEY (object_id, event_time, seq)) WITHOUT ROWID")
+        conn.execute("INSERT INTO readings_by_object SELECT object_id, event_time, seq FROM with_runs")
+        conn.execute("DROP TABLE with_runs")
+        conn.execute("PRAGMA user_version = 4")
+        in_table = conn.execute("SELECT count(*) FROM readings_by_object").fetchone()[0]
+    assert 0 < in_table < 10  # some readings in the table, the newest only in the log
+    replay = Replay(path, snapshot_every=4, cache_folder=tmp_path / "cache")
+    replay.seek("2021-07-25T01:00:00Z")
+    assert [p["depth_cm"] for _, p in history.readings(replay.store, "fp1")] == list(map(float, range(10)))
+    plan = " ".join(str(r[-1]) for r in replay.store.conn.execute("EXPLAIN QUERY PLAN " + history._READINGS_SQL[0], {
+        "id": "fp1", "indexed": replay.store.readings_indexed(), "since": "", "until": "~"}))
+    assert "SEARCH rec.readings_by_object USING PRIMARY KEY (object_id=?" in plan, plan
+    replay.seek_seq(5)  # the registration and four readings
+    assert [p["depth_cm"] for _, p in history.readings(replay.store, "fp1")] == [0.0, 1.0, 2.0, 3.0]
+    replay.close()
 
 
 def test_snapshot_cache_reports_its_size(live, replay):

@@ -226,6 +226,38 @@ def test_a_version_3_database_gets_its_readings_table_and_loses_the_index(tmp_pa
     assert [p["depth_cm"] for _, p in history.readings(store, "FP-1")] == [5, 3, 1]  # by event time
 
 
+def test_a_version_4_database_keeps_its_indexed_readings_as_one_run(tmp_path):
+    """Migration 5 keys the readings table by run: what version 4 indexed becomes the run of the seq it was indexed
+    up to, what it had not indexed yet is still read from the log, and later runs follow."""
+    path = tmp_path / "v4.db"
+    conn = sqlite3.connect(path)
+    for migration in MIGRATIONS[:3]:
+        migration(conn)
+    insert = ("INSERT INTO events (seq, id, type, event_time, received_time, source, payload) "
+              "VALUES (?, ?, 'flood_point.reading', ?, '2021-07-25T02:00:00.000Z', 'x', ?)")
+    times = {seq: f"2021-07-25T01:{(seq * 7) % 60:02d}:00.000Z" for seq in range(1, 7)}
+    readings = [(seq, f"r{seq}", times[seq], '{"id": "FP-1", "depth_cm": %d}' % seq) for seq in times]
+    conn.executemany(insert, readings[:4])
+    MIGRATIONS[3](conn)  # version 4 indexed the first four
+    conn.executemany(insert, readings[4:])
+    conn.execute("PRAGMA user_version = 4")
+    conn.commit()
+    conn.close()
+    store = Store(path)
+    assert store.schema_version == SCHEMA_VERSION and store.readings_indexed() == 4
+    assert store.conn.execute("SELECT run, seq FROM readings_by_object ORDER BY seq").fetchall() == [
+        (4, seq) for seq in range(1, 5)]
+    assert store.conn.execute("SELECT * FROM reading_runs").fetchall() == [(4, min(times[s] for s in range(1, 5)),
+                                                                           max(times[s] for s in range(1, 5)))]
+    by_time = [seq for seq, _ in sorted(times.items(), key=lambda item: item[1])]
+    assert [p["depth_cm"] for _, p in history.readings(store, "FP-1")] == by_time
+    store.append([reading("FP-1", 7, "2021-07-25T01:59:00Z")])
+    store.index_readings()
+    assert [run for run, in store.conn.execute("SELECT run FROM reading_runs ORDER BY run")] == [4, 7]
+    assert [p["depth_cm"] for _, p in history.readings(store, "FP-1")] == [*by_time, 7]
+    store.close()
+
+
 def test_payloads_are_stored_as_compact_json_whatever_their_numbers(store):
     """orjson writes the payloads; what it refuses and JSON can say (an integer beyond 64 bits) still goes in."""
     import numpy as np

@@ -41,7 +41,7 @@ def test_the_shipped_recording_is_unpacked_once_and_replays_without_building_any
                                                                    store.bound)).fetchall()
         assert rows == [(t, json.loads(p)) for t, p in expected] and len(rows) > 10
         plan = " ".join(str(r[-1]) for r in store.conn.execute("EXPLAIN QUERY PLAN " + history._READINGS_SQL[0], {
-            "id": point, "since": "", "until": "~"}))
+            "id": point, "indexed": store.readings_indexed(), "since": "", "until": "~"}))
         assert "USING INDEX events_by_object" in plan, plan
         assert history.latest_time(store, point) == rows[-1][0]
     finally:

@@ -2,9 +2,9 @@
 
 One SQLite connection whose main database is private and temporary (SQLite's "" file: on disk, deleted on close)
 and holds the projection tables as of the current moment. The recording is attached read-only as `rec`; a TEMP VIEW
-`events` shows its events up to the current bound (seq), and one `readings_by_object` its readings index up to it, so
-the views' queries (history.py, vital_signs.py) run unchanged, and through the recording's own indexes (a view is
-flattened into each query).
+`events` shows its events up to the current bound (seq), and `readings_by_object` with `reading_runs` its readings
+index up to it, so the views' queries (history.py, vital_signs.py) run unchanged, and through the recording's own
+indexes (a view is flattened into each query).
 Unqualified names resolve temp, then main, then attached schemas: `events` is the view, projection tables and `meta`
 are the private copies, never the recording's.
 """
@@ -24,6 +24,7 @@ from ..store import READINGS_INDEXED, READINGS_WHERE, AppendResult, Store, Store
 from .recording import Recording, uri_of
 
 BATCH = 20_000  # events read and applied at a time
+_INDEXED_WHEN_OPENED = f"seq <= (SELECT CAST(value AS INTEGER) FROM main.meta WHERE key = '{READINGS_INDEXED}')"
 _SELECT_EVENTS = "SELECT seq, id, type, event_time, received_time, source, payload FROM rec.events"
 
 # Readings that a later reading of the same object overrides need not go through the projector when all that is
@@ -64,16 +65,20 @@ class ReplayStore(Store):
         conn.execute("INSERT INTO temp.replay_bound VALUES (0)")
         conn.execute("CREATE TEMP VIEW events AS SELECT * FROM rec.events "
                      "WHERE seq <= (SELECT seq FROM temp.replay_bound)")
-        if recording.schema_version >= 4:
+        if recording.schema_version >= 5:
             # up to the seq indexed when the replay opened (its meta copy), as readings_indexed says: a console
             # still writing the file may index more, which the replay reads from the log already
             conn.execute("CREATE TEMP VIEW readings_by_object AS SELECT * FROM rec.readings_by_object "
-                         "WHERE seq <= (SELECT seq FROM temp.replay_bound) AND seq <= (SELECT CAST(value AS INTEGER) "
-                         f"FROM main.meta WHERE key = '{READINGS_INDEXED}')")
-        else:  # the log's own index on readings by object (schema 3) holds them all
-            conn.execute("CREATE TEMP VIEW readings_by_object AS SELECT json_extract(payload, '$.id') AS object_id, "
-                         f"event_time, seq FROM rec.events WHERE {READINGS_WHERE} "
-                         "AND seq <= (SELECT seq FROM temp.replay_bound)")
+                         f"WHERE seq <= (SELECT seq FROM temp.replay_bound) AND {_INDEXED_WHEN_OPENED}")
+            conn.execute("CREATE TEMP VIEW reading_runs AS SELECT * FROM rec.reading_runs")
+        else:  # an older recording's readings (schema 4: a table without runs; 3: the log's own index), as one run
+            older = (f"SELECT 0 AS run, object_id, event_time, seq FROM rec.readings_by_object WHERE "
+                     f"{_INDEXED_WHEN_OPENED}" if recording.schema_version == 4 else
+                     "SELECT 0 AS run, json_extract(payload, '$.id') AS object_id, event_time, seq FROM rec.events "
+                     f"WHERE {READINGS_WHERE}")
+            conn.execute(f"CREATE TEMP VIEW readings_by_object AS SELECT * FROM ({older}) "
+                         "WHERE seq <= (SELECT seq FROM temp.replay_bound)")
+            conn.execute("CREATE TEMP VIEW reading_runs AS SELECT 0 AS run, '' AS earliest, '~' AS latest")
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self.projector = Projector(conn, self.config)
