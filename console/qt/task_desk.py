@@ -14,6 +14,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from console.core import events as ev
 from console.core import incidents as inc
+from console.core.feeds.base import gui_heartbeat_late
 from console.core.feeds.messages import RESPONSE_LEVELS, SIGNAL_LEVELS
 from console.core.roles import ROLES, Role
 from console.core.session import Session
@@ -27,6 +28,7 @@ from .rows_model import ID_ROLE, Row, RowsModel, fit_columns
 from .style import SEVERITY_COLOURS
 
 REFRESH_MS = 1_000
+GIVE_WAY_MS = 1  # a step that finds the GUI's heartbeat overdue waits this long, once
 # The most urgent rows of each list; the counts above the lists cover them all, the map's rings every open incident.
 # A refresh of 1,000 rows took 40-130 ms of the GUI thread in a storm; of 300, 25.
 ROWS_SHOWN = 300
@@ -83,6 +85,7 @@ class TaskDesk(QtWidgets.QWidget):
         self.role: Role = ROLES[role]
         self._dirty = True
         self._steps: list[Callable[[], None]] = []  # what is left of a refresh in steps (_next_step)
+        self._gave_way = False  # the next step waited one turn of the event loop already
         self._spent = 0.0  # seconds the steps so far took
         self._incidents: dict[str, Row] = {}
         self.summary = QtWidgets.QLabel()
@@ -173,6 +176,8 @@ class TaskDesk(QtWidgets.QWidget):
 
     def hideEvent(self, event: QtGui.QHideEvent) -> None:  # noqa: N802
         self._timer.stop()
+        if self._steps:  # a refresh in steps under way: done anew when the desk is shown again
+            self._steps, self._dirty = [], True
         super().hideEvent(event)
 
     # --- construction ----------------------------------------------------------------------------
@@ -212,6 +217,13 @@ class TaskDesk(QtWidgets.QWidget):
         thread, and input, repaints and ingest ticks waited for it."""
         if not self._steps:
             return  # a refresh of its own came first
+        if not self._gave_way and gui_heartbeat_late():
+            # something else just held the GUI thread (an ingest tick, a repaint): the heartbeat and input go first,
+            # rather than waiting for both; a timer, not a posted event, to come after the timers already due
+            self._gave_way = True
+            QtCore.QTimer.singleShot(GIVE_WAY_MS, self, self._next_step)
+            return
+        self._gave_way = False
         started = time.perf_counter()
         self._steps.pop(0)()
         self._spent += time.perf_counter() - started

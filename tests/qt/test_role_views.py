@@ -255,10 +255,52 @@ def test_the_map_rings_every_open_incident_beyond_the_rows_listed(views, monkeyp
     assert sorted(round(lon, 2) for lon, _, _ in rings[-1]) == [121.40, 121.41, 121.42]
 
 
-def test_the_desk_takes_in_new_events_one_list_per_turn_of_the_event_loop(console, qtbot):
+def test_a_desk_step_waits_one_turn_when_the_gui_heartbeat_is_overdue(console, qtbot, monkeypatch):
+    """After something long on the GUI thread (an ingest tick, a repaint) the heartbeat and input go first: the
+    desk's next step waits one turn of the event loop, once, not for as long as the heartbeat stays late."""
+    import console.qt.task_desk as task_desk
+
+    desk, session = console.window.desk, console.window.session
+    desk.refresh()
+    flood_id, _ = underpass(session)
+    session.ingest([flood(flood_id, 30.0, DAY, "r-30")])
+    monkeypatch.setattr(task_desk, "gui_heartbeat_late", lambda: True)  # late all along
+    desk._refresh_if_dirty()
+    assert desk.incident_model.rows == [] and desk._steps  # the first step waits
+    qtbot.waitUntil(lambda: not desk._steps, timeout=2000)  # then every step runs, one turn each
+    assert len(desk.incident_model.rows) == 1 and {t["action"] for t in desk.task_model.rows} == {
+        "drain", "close_underpass"}
+
+
+def test_a_desk_hidden_in_the_middle_of_a_refresh_reads_nothing_until_shown_again(console, qtbot, monkeypatch):
+    """A window closed before its store (the console shutting down) must not have steps left that read it."""
+    import console.qt.task_desk as task_desk
+
+    monkeypatch.setattr(task_desk, "gui_heartbeat_late", lambda: False)
+    desk, session = console.window.desk, console.window.session
+    desk.refresh()
+    flood_id, _ = underpass(session)
+    session.ingest([flood(flood_id, 30.0, DAY, "r-30")])
+    desk._refresh_if_dirty()
+    assert len(desk.incident_model.rows) == 1 and desk._steps  # the first step done, the others waiting
+    read = []
+    monkeypatch.setattr(session, "query", lambda *args, **kwargs: read.append(args) or [])
+    desk.hide()
+    qtbot.wait(50)
+    assert read == [] and desk._steps == [] and desk._dirty  # what was left is done anew when shown
+    monkeypatch.undo()
+    desk.show()
+    qtbot.waitUntil(lambda: not desk._steps and not desk._dirty, timeout=2000)
+    assert {t["action"] for t in desk.task_model.rows} == {"drain", "close_underpass"}
+
+
+def test_the_desk_takes_in_new_events_one_list_per_turn_of_the_event_loop(console, qtbot, monkeypatch):
     """In a storm a whole refresh held the GUI thread for 30-75 ms: the desk's own refresh reads one list per turn of
     the event loop (incidents, the map's rings, tasks, alerts, then the counts), so repaints and input come between
     them; all of it is there after a few turns."""
+    import console.qt.task_desk as task_desk
+
+    monkeypatch.setattr(task_desk, "gui_heartbeat_late", lambda: False)  # the GUI's heartbeat on time
     window = console.window
     window.resize(1200, 800)
     qtbot.waitExposed(window)

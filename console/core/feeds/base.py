@@ -85,6 +85,11 @@ def _gui_age() -> float:
     return time.monotonic() - _heartbeat
 
 
+def gui_heartbeat_late() -> bool:
+    """The GUI thread's heartbeat is overdue: the thread was busy, or waited for the GIL (and still runs)."""
+    return GUI_LATE_S < _gui_age() < GUI_GONE_S
+
+
 class FeedState(StrEnum):
     IDLE = "idle"  # configured, not started
     CONNECTING = "connecting"
@@ -196,7 +201,7 @@ class Feed:
         why each one refused was refused, after `where` (a line number, a file name)."""
         if not _open.is_set():
             _open.wait(PAUSE_TIMEOUT_S)
-        elif GUI_LATE_S < _gui_age() < GUI_GONE_S:
+        elif gui_heartbeat_late():
             time.sleep(GIVE_WAY_S)
         try:
             events, refused = self.parser.parse_all(raw)
