@@ -20,7 +20,7 @@ import time
 
 from PySide6 import QtCore
 
-from console.core.feeds.base import feeds_paused, gui_gone, gui_heartbeat
+from console.core.feeds.base import feeds_paused, gui_gone, gui_heartbeat, gui_heartbeat_late
 from console.core.feeds.manager import FeedManager
 from console.core.store import WAL_CHECKPOINT_PAGES, Store, index_new_readings
 
@@ -174,9 +174,11 @@ class IngestPump(QtCore.QObject):
         self._arm(INGEST_INTERVAL_MS)
 
     def _tick(self) -> None:
-        # Late: something else held the GUI thread meanwhile (a repaint, say). Let the event loop take one turn
-        # (input, timers already due) before the batch, rather than adding the two together.
-        if not self._yielded and (time.perf_counter() - self._due) * 1000 > YIELD_AFTER_MS:
+        # Late, or the heartbeat is: something else held the GUI thread meanwhile (a repaint, a desk's step). Let the
+        # event loop take one turn (input, the heartbeat, timers already due) before the batch, rather than adding
+        # the two together.
+        late = (time.perf_counter() - self._due) * 1000 > YIELD_AFTER_MS
+        if not self._yielded and (late or gui_heartbeat_late()):
             self._yielded = True
             self._timer.start(0)
             return

@@ -28,7 +28,8 @@ from .rows_model import ID_ROLE, Row, RowsModel, fit_columns
 from .style import SEVERITY_COLOURS
 
 REFRESH_MS = 1_000
-GIVE_WAY_MS = 1  # a step that finds the GUI's heartbeat overdue waits this long, once
+# A step that finds the GUI's heartbeat overdue waits GIVE_WAY_MS, and again, up to GIVE_WAY_FOR_S in all.
+GIVE_WAY_MS, GIVE_WAY_FOR_S = 1, 0.1
 # The most urgent rows of each list; the counts above the lists cover them all, the map's rings every open incident.
 # A refresh of 1,000 rows took 40-130 ms of the GUI thread in a storm; of 300, 25.
 ROWS_SHOWN = 300
@@ -85,7 +86,7 @@ class TaskDesk(QtWidgets.QWidget):
         self.role: Role = ROLES[role]
         self._dirty = True
         self._steps: list[Callable[[], None]] = []  # what is left of a refresh in steps (_next_step)
-        self._gave_way = False  # the next step waited one turn of the event loop already
+        self._waiting_since = 0.0  # perf_counter() when the next step first gave way to the heartbeat, or 0
         self._spent = 0.0  # seconds the steps so far took
         self._incidents: dict[str, Row] = {}
         self.summary = QtWidgets.QLabel()
@@ -217,14 +218,15 @@ class TaskDesk(QtWidgets.QWidget):
         thread, and input, repaints and ingest ticks waited for it."""
         if not self._steps:
             return  # a refresh of its own came first
-        if not self._gave_way and gui_heartbeat_late():
+        started = time.perf_counter()
+        if gui_heartbeat_late():
             # something else just held the GUI thread (an ingest tick, a repaint): the heartbeat and input go first,
             # rather than waiting for both; a timer, not a posted event, to come after the timers already due
-            self._gave_way = True
-            QtCore.QTimer.singleShot(GIVE_WAY_MS, self, self._next_step)
-            return
-        self._gave_way = False
-        started = time.perf_counter()
+            self._waiting_since = self._waiting_since or started
+            if started - self._waiting_since < GIVE_WAY_FOR_S:
+                QtCore.QTimer.singleShot(GIVE_WAY_MS, self, self._next_step)
+                return
+        self._waiting_since = 0.0
         self._steps.pop(0)()
         self._spent += time.perf_counter() - started
         if self._steps:

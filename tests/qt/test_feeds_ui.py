@@ -117,23 +117,27 @@ def test_while_a_run_of_readings_goes_on_the_pump_stores_nothing(console):
     assert pump.total == before + 1 and console.feeds.waiting() == 0
 
 
-def test_after_other_work_the_pump_lets_the_event_loop_turn_before_a_batch(console):
-    """A tick that comes late (the GUI thread was busy painting, say) stores nothing and comes back at once, so that
-    input and due timers run in between instead of waiting for both."""
+def test_after_other_work_the_pump_lets_the_event_loop_turn_before_a_batch(console, monkeypatch):
+    """A tick that comes late, or finds the heartbeat late (the GUI thread was busy painting, say), stores nothing
+    and comes back at once, so that input and due timers run in between instead of waiting for both."""
     import time
 
     from console.core import events as ev
     from console.core.events import make_event
+    from console.qt import ingest
 
     pump = console.pump
     point = str(console.session.layers["flood_points"].ids[0])
-    console.feeds.queue.put(make_event(ev.FLOOD_READING, {"id": point, "depth_cm": 12.0}))
-    before = pump.total
-    pump._due, pump._yielded = time.perf_counter() - 0.5, False
-    pump._tick()
-    assert pump.total == before and pump._timer.isActive() and pump._timer.interval() == 0
-    pump._tick()
-    assert pump.total == before + 1
+    heartbeat_late = [False]
+    monkeypatch.setattr(ingest, "gui_heartbeat_late", lambda: heartbeat_late[0])
+    for due, heartbeat_late[0] in ((time.perf_counter() - 0.5, False), (time.perf_counter() + 0.5, True)):
+        console.feeds.queue.put(make_event(ev.FLOOD_READING, {"id": point, "depth_cm": 12.0}))
+        before = pump.total
+        pump._due, pump._yielded = due, False
+        pump._tick()
+        assert pump.total == before and pump._timer.isActive() and pump._timer.interval() == 0
+        pump._tick()
+        assert pump.total == before + 1
 
 
 def test_a_tick_past_its_budget_leaves_the_rest_of_its_batch_for_the_next_ticks_in_order(console, monkeypatch):

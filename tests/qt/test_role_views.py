@@ -3,6 +3,7 @@ side by side share the selection and the clock without calling each other."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from PySide6 import QtCore, QtWidgets
@@ -255,21 +256,29 @@ def test_the_map_rings_every_open_incident_beyond_the_rows_listed(views, monkeyp
     assert sorted(round(lon, 2) for lon, _, _ in rings[-1]) == [121.40, 121.41, 121.42]
 
 
-def test_a_desk_step_waits_one_turn_when_the_gui_heartbeat_is_overdue(console, qtbot, monkeypatch):
+def test_a_desk_step_waits_while_the_gui_heartbeat_is_overdue(console, qtbot, monkeypatch):
     """After something long on the GUI thread (an ingest tick, a repaint) the heartbeat and input go first: the
-    desk's next step waits one turn of the event loop, once, not for as long as the heartbeat stays late."""
+    desk's next step waits while the heartbeat is late, up to GIVE_WAY_FOR_S, not for as long as it stays late."""
     import console.qt.task_desk as task_desk
 
     desk, session = console.window.desk, console.window.session
     desk.refresh()
     flood_id, _ = underpass(session)
     session.ingest([flood(flood_id, 30.0, DAY, "r-30")])
-    monkeypatch.setattr(task_desk, "gui_heartbeat_late", lambda: True)  # late all along
+    late = [True]
+    monkeypatch.setattr(task_desk, "gui_heartbeat_late", lambda: late[0])
     desk._refresh_if_dirty()
-    assert desk.incident_model.rows == [] and desk._steps  # the first step waits
-    qtbot.waitUntil(lambda: not desk._steps, timeout=2000)  # then every step runs, one turn each
+    qtbot.wait(30)
+    assert desk.incident_model.rows == [] and len(desk._steps) == 5  # the first step waits
+    late[0] = False
+    qtbot.waitUntil(lambda: not desk._steps, timeout=2000)  # the heartbeat on time: every step runs
     assert len(desk.incident_model.rows) == 1 and {t["action"] for t in desk.task_model.rows} == {
         "drain", "close_underpass"}
+    desk._dirty, late[0] = True, True
+    desk._refresh_if_dirty()
+    started = time.perf_counter()
+    qtbot.waitUntil(lambda: not desk._steps, timeout=3000)  # late all along: each step waits its limit, then runs
+    assert time.perf_counter() - started >= 5 * task_desk.GIVE_WAY_FOR_S
 
 
 def test_a_desk_hidden_in_the_middle_of_a_refresh_reads_nothing_until_shown_again(console, qtbot, monkeypatch):
