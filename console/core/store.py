@@ -81,9 +81,9 @@ def _migration_3(conn: sqlite3.Connection) -> None:
 # page (700 pages rewritten, 33 ms of them the commit). A sensor's readings are then one range per run, and
 # reading_runs says which runs hold readings of which times. What the table does not hold yet (seq > the meta key
 # READINGS_INDEXED) is read from the log: history.py reads both. The live console has a run written on its store's
-# maintenance thread (console/qt/ingest.py) before `append` would carry one, and stores nothing meanwhile (one
-# writer). Runs of 10,000 (from 20,000 on, half way): a chart reads up to about 10,000 of the newest events from the
-# log (6 ms), 20,000 with no maintenance thread, and a day of a storm's log is a few dozen runs.
+# maintenance thread (console/qt/ingest.py) once 10,000 events wait, half of what `append` carries a run at, and
+# stores nothing meanwhile (one writer). A chart then reads up to about 10,000 of the newest events from the log
+# (6 ms), 20,000 with no maintenance thread; a day of a storm's log is a few dozen runs.
 READINGS_INDEX_EVERY = 20_000
 READINGS_INDEXED = "readings_indexed_seq"
 # A run is named by the last seq it covers; its rows are inserted in key order, so each page is written once.

@@ -267,6 +267,7 @@ def test_a_desk_step_waits_while_the_gui_heartbeat_is_overdue(console, qtbot, mo
     session.ingest([flood(flood_id, 30.0, DAY, "r-30")])
     late = [True]
     monkeypatch.setattr(task_desk, "gui_heartbeat_late", lambda: late[0])
+    monkeypatch.setattr(task_desk, "GIVE_WAY_FOR_S", 60.0)  # longer than the test, however slow the machine
     desk._refresh_if_dirty()
     qtbot.wait(30)
     assert desk.incident_model.rows == [] and len(desk._steps) == 5  # the first step waits
@@ -274,6 +275,7 @@ def test_a_desk_step_waits_while_the_gui_heartbeat_is_overdue(console, qtbot, mo
     qtbot.waitUntil(lambda: not desk._steps, timeout=2000)  # the heartbeat on time: every step runs
     assert len(desk.incident_model.rows) == 1 and {t["action"] for t in desk.task_model.rows} == {
         "drain", "close_underpass"}
+    monkeypatch.setattr(task_desk, "GIVE_WAY_FOR_S", 0.05)
     desk._dirty, late[0] = True, True
     desk._refresh_if_dirty()
     started = time.perf_counter()
