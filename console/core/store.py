@@ -126,9 +126,7 @@ def index_new_readings(conn: sqlite3.Connection) -> int:
     conn.execute("BEGIN IMMEDIATE")
     try:
         last = _max_seq(conn)
-        indexed = readings_indexed(conn)
-        if last > indexed:
-            index_readings_between(conn, indexed, last)
+        index_readings_between(conn, readings_indexed(conn), last)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -140,7 +138,7 @@ def _migration_4(conn: sqlite3.Connection) -> None:
     """Readings by object: a table filled in sorted runs instead of the index of migration 3."""
     conn.execute("CREATE TABLE readings_by_object (object_id TEXT NOT NULL, event_time TEXT NOT NULL, "
                  "seq INTEGER NOT NULL, PRIMARY KEY (object_id, event_time, seq)) WITHOUT ROWID")
-    last = _max_seq(conn)
+    last = _max_seq(conn)  # the run's SQL as released: _INDEX_READINGS_SQL is migration 5's table
     conn.execute("INSERT INTO readings_by_object (object_id, event_time, seq) "
                  "SELECT json_extract(payload, '$.id'), event_time, seq FROM events "
                  f"WHERE seq <= ? AND +{READINGS_WHERE} ORDER BY 1, 2, 3", (last,))

@@ -10,6 +10,7 @@ from PySide6 import QtCore, QtWidgets
 
 from console.core import events as ev
 from console.core.events import Event
+from console.qt import task_desk
 from helpers import SCREENSHOTS
 
 DAY = "2026-07-25T02:00:00.000Z"  # 10:00 in Beijing: day-time deadlines
@@ -232,8 +233,6 @@ def test_the_duty_officer_opens_an_incident_where_they_right_click(console, qtbo
 
 
 def test_the_desk_lists_the_most_urgent_rows_and_counts_them_all(views, monkeypatch):
-    import console.qt.task_desk as task_desk
-
     duty, water, _ = views
     flood_id, _ = underpass(duty.session)
     duty.session.ingest([flood(flood_id, 30.0, DAY, "r-30")])  # drain and close_underpass for water affairs
@@ -243,8 +242,6 @@ def test_the_desk_lists_the_most_urgent_rows_and_counts_them_all(views, monkeypa
 
 
 def test_the_map_rings_every_open_incident_beyond_the_rows_listed(views, monkeypatch):
-    import console.qt.task_desk as task_desk
-
     duty, _, _ = views
     for k in range(3):
         duty.session.open_incident("duty officer", lon=121.40 + k / 100, lat=31.20, title=f"险情 {k}")
@@ -259,8 +256,6 @@ def test_the_map_rings_every_open_incident_beyond_the_rows_listed(views, monkeyp
 def test_a_desk_step_waits_while_the_gui_heartbeat_is_overdue(console, qtbot, monkeypatch):
     """After something long on the GUI thread (an ingest tick, a repaint) the heartbeat and input go first: the
     desk's next step waits while the heartbeat is late, up to GIVE_WAY_FOR_S, not for as long as it stays late."""
-    import console.qt.task_desk as task_desk
-
     desk, session = console.window.desk, console.window.session
     desk.refresh()
     flood_id, _ = underpass(session)
@@ -285,8 +280,6 @@ def test_a_desk_step_waits_while_the_gui_heartbeat_is_overdue(console, qtbot, mo
 
 def test_a_desk_hidden_in_the_middle_of_a_refresh_reads_nothing_until_shown_again(console, qtbot, monkeypatch):
     """A window closed before its store (the console shutting down) must not have steps left that read it."""
-    import console.qt.task_desk as task_desk
-
     monkeypatch.setattr(task_desk, "gui_heartbeat_late", lambda: False)
     desk, session = console.window.desk, console.window.session
     desk.refresh()
@@ -309,8 +302,6 @@ def test_the_desk_takes_in_new_events_one_list_per_turn_of_the_event_loop(consol
     """In a storm a whole refresh held the GUI thread for 30-75 ms: the desk's own refresh reads one list per turn of
     the event loop (incidents, the map's rings, tasks, alerts, then the counts), so repaints and input come between
     them; all of it is there after a few turns."""
-    import console.qt.task_desk as task_desk
-
     monkeypatch.setattr(task_desk, "gui_heartbeat_late", lambda: False)  # the GUI's heartbeat on time
     window = console.window
     window.resize(1200, 800)
