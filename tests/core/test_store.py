@@ -50,6 +50,20 @@ def test_a_message_seen_twice_changes_nothing(store):
     assert store.event_count() == 2
 
 
+def test_a_batch_stores_what_is_new_in_its_order_whatever_came_before(store):
+    store.append([register("flood_points", "FP-1", 121.47, 31.23, name="a", kind="underpass")])
+    seen = reading("FP-1", 30, "2021-07-25T01:00:00Z", event_id="m-1")
+    store.append([seen])
+    batch = [reading("FP-1", 31, "2021-07-25T01:05:00Z", event_id="m-2"), seen,
+             reading("FP-1", 32, "2021-07-25T01:10:00Z", event_id="m-3"),
+             reading("FP-1", 99, "2021-07-25T01:15:00Z", event_id="m-2")]  # m-2 again: the first one counts
+    result = store.append(batch)
+    assert [(e.id, e.seq) for e in result.events] == [("m-2", 3), ("m-3", 4)]
+    logged = store.conn.execute("SELECT id, seq, json_extract(payload, '$.depth_cm') FROM events WHERE seq > 2")
+    assert logged.fetchall() == [("m-2", 3, 31), ("m-3", 4, 32)]
+    assert store.rows("flood_points")[0]["depth_cm"] == 32
+
+
 def test_current_value_is_the_newest_by_event_time(store):
     store.append([register("flood_points", "FP-1", 121.47, 31.23, name="a", kind="underpass")])
     store.append([reading("FP-1", 30, "2021-07-25T02:00:00Z")])
