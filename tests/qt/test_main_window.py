@@ -4,6 +4,8 @@ import sys
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
+from console.core import events as ev
+from console.core.events import make_event
 from helpers import SCREENSHOTS
 
 
@@ -70,6 +72,21 @@ def test_a_click_identifies_the_object_under_the_cursor(console, qtbot):
     canvas.set_view_box(13_700_000, 3_700_000, 13_710_000, 3_710_000)  # open sea east of the city
     qtbot.mouseClick(canvas.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=QtCore.QPoint(50, 50))
     assert window.session.selection == ("", "")
+
+
+def test_the_attributes_follow_the_selected_object_and_only_it(console, monkeypatch):
+    session, panel = console.window.session, console.window.identify_panel
+    layer = session.layers["flood_points"]
+    selected, other = (str(i) for i in layer.ids[:2])
+    session.select("flood_points", selected)
+    shown = []
+    monkeypatch.setattr(panel, "show_selection", lambda *args: shown.append(args))
+    session.ingest([make_event(ev.FLOOD_READING, {"id": other, "depth_cm": 33.0})])
+    assert shown == []  # a reading of another flood point leaves the table as it is
+    monkeypatch.undo()
+    session.ingest([make_event(ev.FLOOD_READING, {"id": selected, "depth_cm": 44.0})])
+    values = {panel.table.item(i, 0).text(): panel.table.item(i, 1).text() for i in range(panel.table.rowCount())}
+    assert values["积水深度 (厘米)"] == "44"
 
 
 def test_a_click_inside_a_site_footprint_identifies_the_site(console, qtbot):
