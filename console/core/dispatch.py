@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property, lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -24,6 +25,7 @@ from .rules.config import AGENCIES
 from .timefmt import BEIJING, parse_time, to_utc_text
 
 DISPATCH_FILE = RESOURCES / "config" / "dispatch.toml"
+_EVENT_TIME = attrgetter("event_time")
 
 
 @dataclass(frozen=True)
@@ -145,8 +147,9 @@ class Dispatcher:
     def derive(self, events: Sequence[Event]) -> list[Event]:
         """The incidents, tasks and escalations that follow from these events (already in log order)."""
         out: list[Event] = []
-        latest = ""
         for event in events:
+            if event.type in ev.READING_TYPES:
+                continue  # most of a batch; they act through the alerts the rules raise
             if event.type == ev.TASK_STATE_CHANGED:
                 out += self._late_arrival(event)
             self.observe(event)
@@ -154,8 +157,7 @@ class Dispatcher:
                 for new in self._on_alert(event.payload, event.event_time):
                     self.observe(new)
                     out.append(new)
-            if event.event_time > latest:
-                latest = event.event_time
+        latest = max(map(_EVENT_TIME, events), default="")
         if latest:
             for new in self.overdue(latest):
                 self.observe(new)

@@ -23,6 +23,7 @@ RESPONSE_LEVEL_CHANGED = "city.response_level_changed"  # payload: level ('none'
 FIELD_REPORT = "field.report"  # payload: team, text, lon, lat, [object_id]
 CAP_ALERT = "cap.alert"  # payload: identifier, sender, sent, status, msg_type, info: [...]
 STATION_WIND_FORECAST = "station.wind_forecast"  # payload: id, wind_gust_ms, [wind_mean_ms], valid_until
+READING_TYPES = frozenset({FLOOD_READING, STATION_READING})  # sensors' readings: most of what the feeds bring
 # What the rules derive from readings (console/core/rules/alerts.py has the payloads).
 ALERT_RAISED = "alert.raised"
 ALERT_CLEARED = "alert.cleared"

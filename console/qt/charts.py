@@ -25,7 +25,6 @@ BEIJING_UTC_OFFSET = -8 * 3600  # pyqtgraph's convention (time.timezone's): seco
 HOURS = 12
 REDRAW_MS = 300  # at most about three redraws a second, however fast readings come
 VITAL_SIGNS_MS = 2000
-READING_TYPES = (ev.FLOOD_READING, ev.STATION_READING)
 CURVE_COLORS = {"depth_cm": "#1f5fa8", "wind_mean_ms": "#1f5fa8", "wind_gust_ms": "#8fb3e0", "rain_1h_mm": "#1f5fa8",
                 "level_m": "#1f5fa8"}
 
@@ -136,7 +135,7 @@ class SensorChart(QtWidgets.QWidget):
 
     def _on_ingested(self, events: list) -> None:
         if self.object_id and self.isVisible() and not self._throttle.isActive() and any(
-                e.type in READING_TYPES and e.payload.get("id") == self.object_id for e in events):
+                e.type in ev.READING_TYPES and e.payload.get("id") == self.object_id for e in events):
             self._throttle.start()
 
     # --- drawing ------------------------------------------------------------------------------------
