@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-from console.core.feeds.base import FeedState, HealthSnapshot
+from console.core.feeds.base import FeedState, HealthSnapshot, pausing_feeds
 from console.core.feeds.manager import FeedManager
 from console.core.timefmt import beijing_text
 
@@ -63,6 +63,7 @@ class FeedPanel(QtWidgets.QWidget):
     def stop(self) -> None:
         self._timer.stop()
 
+    @pausing_feeds
     def refresh(self) -> None:
         snapshots = self.feeds.health()
         selected = self.table.currentRow()

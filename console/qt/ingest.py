@@ -209,16 +209,16 @@ class IngestPump(QtCore.QObject):
             return
         with feeds_paused():
             new = self.feeds.pump(self.batch_limit, deadline)
-        if new:
-            self._adapt(len(new), (time.perf_counter() - start) * 1000)
-            self.total += len(new)
-            self.ingested.emit(len(new))
-        elif not self.feeds.waiting():
-            store.flush_projections(when_due=True)  # the feeds went quiet: what readings changed goes out
-        now = time.monotonic()
-        if now - self._last_staleness >= STALENESS_INTERVAL_S:
-            self._last_staleness = now
-            self.feeds.session.update_staleness()
+            if new:
+                self._adapt(len(new), (time.perf_counter() - start) * 1000)
+                self.total += len(new)
+                self.ingested.emit(len(new))
+            elif not self.feeds.waiting():
+                store.flush_projections(when_due=True)  # the feeds went quiet: what readings changed goes out
+            now = time.monotonic()
+            if now - self._last_staleness >= STALENESS_INTERVAL_S:
+                self._last_staleness = now
+                self.feeds.session.update_staleness()
 
     def _adapt(self, count: int, elapsed_ms: float) -> None:
         """Move the batch limit halfway to what would have taken TICK_BUDGET_MS at this tick's cost per

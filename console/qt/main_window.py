@@ -9,6 +9,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from console.core.crs import lonlat_to_mercator
 from console.core.exercise import EXERCISE_MARK, ExerciseError, InjectError, hand_inject, is_exercise
+from console.core.feeds.base import pausing_feeds
 from console.core.feeds.config import default_feed_config_path
 from console.core.feeds.manager import FeedManager
 from console.core.roles import DEFAULT_ROLE, ROLES
@@ -231,6 +232,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._status_timer.timeout.connect(self.refresh_status)
         self.refresh_status()
 
+    @pausing_feeds
     def refresh_status(self) -> None:
         """The city's signals and response level, the clock, and whether every feed is healthy."""
         state = self.session.city_state()

@@ -3,6 +3,7 @@ import json
 
 from PySide6 import QtWidgets
 
+from console.core.feeds import base as feeds_base
 from console.core.feeds.config import FeedConfig, load_feed_config
 from helpers import free_port
 
@@ -215,3 +216,15 @@ def test_a_batch_that_could_not_be_stored_is_stored_next_time(console, monkeypat
     pump.pump()
     stored = [e.id for batch in session.store.iter_event_batches() for e in batch if e.id.startswith("locked-")]
     assert stored == ["locked-0", "locked-1", "locked-2"]
+
+
+def test_the_status_bar_and_the_feed_panel_refresh_with_the_feeds_held_back(console, monkeypatch):
+    """They run every second while feeds run; each Qt call gives up the GIL, and a busy feed thread kept it."""
+    window, feeds_open = console.window, []
+    health, city_state = window.feeds.health, window.session.city_state
+    monkeypatch.setattr(window.feeds, "health", lambda: feeds_open.append(feeds_base._open.is_set()) or health())
+    monkeypatch.setattr(window.session, "city_state",
+                        lambda: feeds_open.append(feeds_base._open.is_set()) or city_state())
+    window.refresh_status()
+    window.feed_panel.refresh()
+    assert feeds_open == [False, False, False] and feeds_base._open.is_set()  # refresh_status reads both

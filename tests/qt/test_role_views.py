@@ -10,6 +10,7 @@ from PySide6 import QtCore, QtWidgets
 
 from console.core import events as ev
 from console.core.events import Event
+from console.core.feeds import base as feeds_base
 from console.qt import task_desk
 from helpers import SCREENSHOTS
 
@@ -323,3 +324,21 @@ def test_the_desk_takes_in_new_events_one_list_per_turn_of_the_event_loop(consol
     assert {t["action"] for t in desk.task_model.rows} == {"drain", "close_underpass"}
     assert {a["rule"] for a in desk.alert_model.rows} == {"ponding.general", "ponding.underpass_closure"}
     assert desk.summary.text() != summary and not desk._dirty
+
+
+def test_the_desk_reads_the_store_with_the_feeds_held_back(console, qtbot, monkeypatch):
+    """Its queries and Qt calls give up the GIL, and a busy feed thread kept it for milliseconds each time: the feeds
+    wait while the desk refreshes, at once or step by step."""
+    monkeypatch.setattr(task_desk, "gui_heartbeat_late", lambda: False)
+    desk, session = console.window.desk, console.window.session
+    flood_id, _ = underpass(session)
+    session.ingest([flood(flood_id, 30.0, DAY, "r-30")])
+    feeds_open, query = [], session.query
+    monkeypatch.setattr(session, "query",
+                        lambda *a, **k: feeds_open.append(feeds_base._open.is_set()) or query(*a, **k))
+    desk.refresh()
+    desk._dirty = True
+    desk._refresh_if_dirty()
+    qtbot.waitUntil(lambda: not desk._steps, timeout=2000)
+    assert len(feeds_open) == 6 and not any(feeds_open)  # three lists read twice, all with the feeds waiting
+    assert feeds_base._open.is_set()  # and they go on after
