@@ -90,21 +90,17 @@ def create_tables(conn, names: Iterable[str]) -> None:
 # one statement per MAX_ROWS_PER_STATEMENT, padded to a power of two so that a few shapes stay in the
 # connection's statement cache. (Bound parameters, not JSON: SQLite reads JSON reals to 15 digits and stops a
 # JSON text at NUL.)
-def insert_rows(conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[Any]], tail: str = "") -> list[tuple]:
+def insert_rows(conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[Any]], tail: str = "") -> None:
     """Run `head` ("INSERT INTO t (a, b, …)") for every row (a sequence of values in that order), with `tail`
-    ("ON CONFLICT …", "RETURNING …") after it; returns what RETURNING gives. The rows go in in their order. Padding
-    rows carry a NULL flag in front of their values and are filtered out."""
+    ("ON CONFLICT …") after it. Padding rows carry a NULL flag in front of their values and are filtered out."""
     if not rows:
-        return []
+        return
     width = len(rows[0])
     names = ",".join(f"column{i}" for i in range(2, width + 2))
-    returned = []
     for chunk, size in _chunks(conn, rows, width + 1):
         params = list(chain.from_iterable((1, *row) for row in chunk))
         params += [None] * ((width + 1) * (size - len(chunk)))
-        returned += conn.execute(f"{head} SELECT {names} FROM (VALUES {_groups(width + 1, size)}) WHERE column1 {tail}",
-                                 params).fetchall()
-    return returned
+        conn.execute(f"{head} SELECT {names} FROM (VALUES {_groups(width + 1, size)}) WHERE column1 {tail}", params)
 
 
 def select_ids(conn: sqlite3.Connection, head: str, ids: Sequence[Any]) -> Iterator[tuple]:

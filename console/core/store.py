@@ -19,7 +19,7 @@ import sqlite_utils
 
 from .config import Config, load_config
 from .events import Event
-from .projections import WRITTEN_BEHIND_TYPES, Projector, Row, all_table_columns, create_tables, insert_rows
+from .projections import WRITTEN_BEHIND_TYPES, Projector, Row, all_table_columns, create_tables, insert_rows, select_ids
 from .timefmt import now_utc_text
 
 EVENT_COLUMNS = ("seq", "id", "type", "event_time", "received_time", "source", "payload")
@@ -299,9 +299,9 @@ class Store:
             for piece in _pieces(events, deadline):
                 if spent and deadline is not None and time.perf_counter() > deadline:
                     break
-                new = self._append_piece(piece, derive, received)
+                new = self._append_piece(piece, derive, received, last + 1)
                 stored += new
-                last, taken, spent = new[-1].seq if new else last, taken + len(piece), True
+                last, taken, spent = last + len(new), taken + len(piece), True
                 for table, rows in self.projector.apply(new, write_behind=True).items():
                     changed.setdefault(table, {}).update((row["id"], row) for row in rows)
             self._mark_behind()
@@ -349,23 +349,18 @@ class Store:
         return self.projector.flush(FLUSH_ROWS, time.monotonic() - WRITE_BEHIND_S)
 
     def _append_piece(self, events: Sequence[Event], derive: Callable[[list[Event]], list[Event]] | None,
-                      received: str) -> list[Event]:
-        """Insert the events not in the log, then what they derive; return them as stored."""
-        stored = self._insert_new(events, received)
+                      received: str, first_seq: int) -> list[Event]:
+        """Insert the events not in the log, and what they derive, from seq `first_seq` on; return them."""
+        fresh = self._unseen(events)
         if derive is not None:
-            stored += self._insert_new(derive(stored), received)
+            ids = {e.id for e in fresh}
+            fresh += [e for e in self._unseen(derive(fresh)) if e.id not in ids]
+        stored = [Event(e.type, e.payload, e.event_time, e.source, e.id, received, first_seq + i)
+                  for i, e in enumerate(fresh)]
+        insert_rows(self.conn, "INSERT INTO events (seq, id, type, event_time, received_time, source, payload)",
+                    [(e.seq, e.id, e.type, e.event_time, e.received_time, e.source, _payload_json(e.payload))
+                     for e in stored])
         return stored
-
-    def _insert_new(self, events: Sequence[Event], received: str) -> list[Event]:
-        """Insert the events whose id neither the log nor an earlier one of them has; return those, in order, with
-        the seq they were given. The log's unique id decides, in the insert itself: a message seen twice changes
-        nothing (a query for the ids first cost a statement a piece, 7 % of a reading's ingest)."""
-        returned = insert_rows(self.conn, "INSERT INTO events (id, type, event_time, received_time, source, payload)",
-                               [(e.id, e.type, e.event_time, received, e.source, _payload_json(e.payload))
-                                for e in events], "ON CONFLICT (id) DO NOTHING RETURNING id, seq")
-        seq_of = dict(returned)
-        return [Event(e.type, e.payload, e.event_time, e.source, e.id, received, seq) for e in events
-                if (seq := seq_of.pop(e.id, None)) is not None]
 
     def unindexed_events(self) -> int:
         """How many events the log holds after those whose readings are in readings_by_object."""
@@ -384,6 +379,17 @@ class Store:
     def reread_readings_indexed(self) -> None:
         """Another connection to the file indexed readings (the console's maintenance thread)."""
         self._last_seq, self._readings_indexed = _max_seq(self.conn), self.readings_indexed()
+
+    def _unseen(self, events: Sequence[Event]) -> list[Event]:
+        """The events whose id is neither in the log nor earlier in the same batch."""
+        ids = list(dict.fromkeys(e.id for e in events))
+        seen = {r[0] for r in select_ids(self.conn, "SELECT id FROM events WHERE id IN", ids)}
+        fresh = []
+        for event in events:
+            if event.id not in seen:
+                seen.add(event.id)
+                fresh.append(event)
+        return fresh
 
     def rebuild_projections(self) -> None:
         """Empty the projection tables and replay the whole log into them."""
