@@ -207,7 +207,7 @@ class IngestPump(QtCore.QObject):
             if not self._index_asked:
                 store.index_readings()  # no maintenance thread: a tick of its own, before `append` would carry it
             return
-        with feeds_paused():
+        with feeds_paused():  # the whole tick, the staleness pass too: it restyles the layers (many Qt calls)
             new = self.feeds.pump(self.batch_limit, deadline)
             if new:
                 self._adapt(len(new), (time.perf_counter() - start) * 1000)
