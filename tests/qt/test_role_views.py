@@ -254,6 +254,21 @@ def test_the_map_rings_every_open_incident_beyond_the_rows_listed(views, monkeyp
     assert sorted(round(lon, 2) for lon, _, _ in rings[-1]) == [121.40, 121.41, 121.42]
 
 
+def test_the_same_rings_again_are_not_drawn_again(console, monkeypatch):
+    canvas = console.window.canvas
+    places = [(121.40, 31.20, "severe"), (121.41, 31.20, "moderate")]
+    canvas.show_incidents(places)
+    assert canvas.incident_count() == 2
+    drawn = []
+    for item in canvas.incident_marks.values():
+        monkeypatch.setattr(item, "setData", lambda *a, **k: drawn.append(k))
+    canvas.show_incidents(list(places))  # a desk's refresh with nothing new
+    assert drawn == []
+    monkeypatch.undo()
+    canvas.show_incidents(places[:1])  # one closed
+    assert canvas.incident_count() == 1
+
+
 def test_a_desk_step_waits_while_the_gui_heartbeat_is_overdue(console, qtbot, monkeypatch):
     """After something long on the GUI thread (an ingest tick, a repaint) the heartbeat and input go first: the
     desk's next step waits while the heartbeat is late, up to GIVE_WAY_FOR_S, not for as long as it stays late."""
