@@ -188,25 +188,44 @@ class PointLayer:
         self._style_codes = self._compute_style_codes(np.arange(len(rows)))
         self.events.reset.emit()
 
-    def upsert(self, rows: Sequence[dict[str, Any]]) -> np.ndarray:
-        """Update existing features and append new ones; emits `changed` once with their rows."""
-        if not rows:
-            return np.empty(0, dtype=np.intp)
+    def upsert(self, rows: Sequence[dict[str, Any]], live: Sequence[dict[str, Any]] = ()) -> np.ndarray:
+        """Update existing features and append new ones (`rows` carry x, y and every field); set only the live
+        fields of `live`, existing features whose readings changed (their place and other fields stay). Emits
+        `changed` once with their rows."""
+        placed = self._place(rows) if rows else np.empty(0, dtype=np.intp)
+        if live:
+            at = self._rows_of(live)
+            self._set_fields(at, live, self._live_specs())
+            placed = np.concatenate([placed, at])
+        if len(placed):
+            self._style_codes[placed] = self._compute_style_codes(placed)
+            self.events.changed.emit(placed)
+        return placed
+
+    def _place(self, rows: Sequence[dict[str, Any]]) -> np.ndarray:
         new_rows = [r for r in rows if r["id"] not in self._row_of]
         if new_rows:
             self._append(new_rows)
-        indices = np.fromiter((self._row_of[r["id"]] for r in rows), dtype=np.intp, count=len(rows))
+        indices = self._rows_of(rows)
         new_x, new_y = np.array([r["x"] for r in rows]), np.array([r["y"] for r in rows])
         if new_rows or not (np.array_equal(self.x[indices], new_x) and np.array_equal(self.y[indices], new_y)):
             self._index = None  # something moved or arrived: the spatial index is stale
         self.x[indices], self.y[indices] = new_x, new_y
-        for spec in self.fields:
+        self._set_fields(indices, rows, self.fields)
+        self._update_extra(indices, rows)
+        return indices
+
+    def _rows_of(self, rows: Sequence[dict[str, Any]]) -> np.ndarray:
+        return np.fromiter((self._row_of[r["id"]] for r in rows), dtype=np.intp, count=len(rows))
+
+    def _set_fields(self, indices: np.ndarray, rows: Sequence[dict[str, Any]], specs: Iterable[FieldSpec]) -> None:
+        for spec in specs:
             values = [r.get(spec.name) for r in rows]
             self.attrs[spec.name][indices] = [np.nan if (v is None and spec.type is not str) else v for v in values]
-        self._update_extra(indices, rows)
-        self._style_codes[indices] = self._compute_style_codes(indices)
-        self.events.changed.emit(indices)
-        return indices
+
+    @classmethod
+    def _live_specs(cls) -> tuple[FieldSpec, ...]:
+        return tuple(spec for spec in cls.fields if spec.name in cls.live_fields)
 
     # --- helpers -------------------------------------------------------------------------------
     def _append(self, rows: Sequence[dict[str, Any]]) -> None:

@@ -22,7 +22,7 @@ from .dispatch import Dispatcher
 from .events import Event, make_event
 from .feeds.messages import RESPONSE_LEVELS, SIGNAL_LEVELS, KnownObjects
 from .nearby import index_for
-from .projections import Row
+from .projections import HANDLERS, Row, changes
 from .rules import RulesEngine
 from .store import Store
 from .timefmt import parse_time, to_utc_text
@@ -152,15 +152,30 @@ class Session:
         except BaseException:
             self._rules = self._dispatcher = None  # they may have taken in what was rolled back: rebuild
             raise
-        for kind, rows in result.changed.items():
-            layer = self.layers.get(kind)
-            if layer is not None:
-                layer.upsert(rows_for_layer(layer, rows))
-        if any(e.type == ev.OBJECTS_REGISTERED for e in result.events):
-            self._update_known()
+        self._update_layers(result.changed, result.events)
         if result.events:
             self.ingested.emit(result.events)
         return result.events, result.rest
+
+    def _update_layers(self, changed: dict[str, list[Row]], events: list[Event]) -> None:
+        """The layers take the rows that changed. A row only readings changed, of an object the layer has, changes
+        only its live fields (PointLayer.live_fields): those skip the projection to map metres."""
+        others = [event for event in events if event.type not in ev.READING_TYPES]
+        touched = {(table, change["id"]) for event in others if event.type in HANDLERS
+                   for table, change in changes(event)}
+        for kind, rows in changed.items():
+            layer = self.layers.get(kind)
+            if layer is None:
+                continue
+            live: list[Row] = []
+            whole: list[Row] = []
+            for row in rows:
+                readings_only = (layer.live_fields and (kind, row["id"]) not in touched
+                                 and layer.row_of(row["id"]) is not None)
+                (live if readings_only else whole).append(row)
+            layer.upsert(rows_for_layer(layer, whole), live)
+        if any(event.type == ev.OBJECTS_REGISTERED for event in others):
+            self._update_known()
 
     # --- selection (one for all views) -----------------------------------------------------------
     def select(self, kind: str, object_id: str) -> None:

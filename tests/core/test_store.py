@@ -6,6 +6,7 @@ import pytest
 
 from console.core import events as ev
 from console.core import history
+from console.core import session as session_module
 from console.core.events import make_event
 from console.core.session import Session
 from console.core.store import MIGRATIONS, MIN_PIECE, SCHEMA_VERSION, Store, StoreError, _piece_size
@@ -162,6 +163,37 @@ def test_session_notifies_each_layer_once_per_batch(store):
     assert calls == [10]
     layer = session.layers["flood_points"]
     assert set(layer.attrs["depth_class"]) == {1}
+
+
+def test_readings_of_known_objects_change_only_their_live_fields_in_the_layer(store, monkeypatch):
+    """A row only readings changed goes into its layer without the projection to map metres; a row an object's
+    registration changed in the same batch (it moved), or an object the layer does not have yet, goes in whole."""
+    session = Session(store)
+    session.ingest([register("flood_points", f"FP-{i}", 121.47 + i / 100, 31.23, name=f"p{i}", kind="underpass")
+                    for i in range(3)])
+    layer = session.layers["flood_points"]
+    projected = []
+    real = session_module.rows_for_layer
+    monkeypatch.setattr(session_module, "rows_for_layer",
+                        lambda layer, rows: projected.extend(r["id"] for r in rows) or real(layer, rows))
+    x0 = layer.x.copy()
+    session.ingest([reading(f"FP-{i}", 30 + i, "2021-07-25T02:00:00Z") for i in range(3)])
+    assert projected == []
+    assert list(layer.attrs["depth_cm"]) == [30, 31, 32] and list(layer.attrs["depth_class"]) == [2, 2, 2]
+    assert list(layer.attrs["last_reading"]) == ["2021-07-25T02:00:00.000Z"] * 3
+    assert list(layer.x) == list(x0) and list(layer.attrs["name"]) == ["p0", "p1", "p2"]
+
+    session.ingest([reading("FP-0", 10, "2021-07-25T02:05:00Z"),
+                    register("flood_points", "FP-1", 121.60, 31.23, name="moved", kind="underpass"),
+                    reading("FP-1", 12, "2021-07-25T02:05:00Z"),
+                    register("flood_points", "FP-3", 121.50, 31.24, name="new", kind="road_spot"),
+                    reading("FP-3", 50, "2021-07-25T02:05:00Z")])
+    assert sorted(projected) == ["FP-1", "FP-3"]
+    row1, row3 = layer.row_of("FP-1"), layer.row_of("FP-3")
+    assert layer.x[row1] > x0[2] and layer.attrs["name"][row1] == "moved" and layer.attrs["depth_cm"][row1] == 12
+    assert layer.attrs["depth_cm"][row3] == 50 and layer.attrs["depth_class"][row3] == 3
+    assert layer.attrs["depth_cm"][layer.row_of("FP-0")] == 10 and layer.x[0] == x0[0]
+    assert list(layer.style_codes()) == [1, 1, 3, 4]  # the legend classes follow the live fields
 
 
 def test_session_reopens_the_same_state(tmp_path):
