@@ -86,37 +86,41 @@ def create_tables(conn, names: Iterable[str]) -> None:
 
 # Few statements per batch. Every SQLite step releases the GIL, and while a feed thread runs Python the thread
 # that released it may wait milliseconds to win it back: one step per row (executemany, or a query per 900 ids)
-# made a batch of 2,000 readings take seconds on the GUI thread. So rows and ids go in as bound parameters of
-# one statement per MAX_ROWS_PER_STATEMENT, padded to a power of two so that a few shapes stay in the
-# connection's statement cache. (Bound parameters, not JSON: SQLite reads JSON reals to 15 digits and stops a
-# JSON text at NUL.)
+# made a batch of 2,000 readings take seconds on the GUI thread. So rows and ids go in as bound parameters of a few
+# statements, of a few shapes that stay in the connection's statement cache: rows in statements of a power of two
+# rows each (337 rows: 256, 64, 16 and 1), ids in one statement per MAX_ROWS_PER_STATEMENT padded to a power of two.
+# Rows were padded too once (INSERT … SELECT … FROM (VALUES …) WHERE a flag): that took 4.5-5 µs a row into the log,
+# plain VALUES in powers of two 2.3-2.8. (Bound parameters, not JSON: SQLite reads JSON reals to 15 digits and stops
+# a JSON text at NUL.)
 def insert_rows(conn: sqlite3.Connection, head: str, rows: Sequence[Sequence[Any]], tail: str = "") -> None:
     """Run `head` ("INSERT INTO t (a, b, …)") for every row (a sequence of values in that order), with `tail`
-    ("ON CONFLICT …") after it. Padding rows carry a NULL flag in front of their values and are filtered out."""
+    ("ON CONFLICT …") after it."""
     if not rows:
         return
     width = len(rows[0])
-    names = ",".join(f"column{i}" for i in range(2, width + 2))
-    for chunk, size in _chunks(conn, rows, width + 1):
-        params = list(chain.from_iterable((1, *row) for row in chunk))
-        params += [None] * ((width + 1) * (size - len(chunk)))
-        conn.execute(f"{head} SELECT {names} FROM (VALUES {_groups(width + 1, size)}) WHERE column1 {tail}", params)
+    most = _most_rows(conn, width)
+    start = 0
+    while start < len(rows):
+        size = min(most, 1 << ((len(rows) - start).bit_length() - 1))  # the biggest power of two that fits
+        chunk = rows[start:start + size]
+        conn.execute(f"{head} VALUES {_groups(width, size)} {tail}", list(chain.from_iterable(chunk)))
+        start += size
 
 
 def select_ids(conn: sqlite3.Connection, head: str, ids: Sequence[Any]) -> Iterator[tuple]:
     """The rows of `head` ("SELECT … FROM t WHERE id IN") for these ids; padded with the last id repeated."""
-    for chunk, size in _chunks(conn, ids, 1):
+    most = _most_rows(conn, 1)
+    for start in range(0, len(ids), most):
+        chunk = ids[start:start + most]
+        size = 1 << (len(chunk) - 1).bit_length()
         yield from conn.execute(f"{head} ({','.join('?' * size)})", [*chunk, *[chunk[-1]] * (size - len(chunk))])
 
 
-def _chunks(conn: sqlite3.Connection, items: Sequence[Any], width: int) -> Iterator[tuple[Sequence[Any], int]]:
-    """Chunks of at most MAX_ROWS_PER_STATEMENT items and width × items ≤ SQLite's parameter limit, each with
-    the power of two its statement is padded to."""
+def _most_rows(conn: sqlite3.Connection, width: int) -> int:
+    """The most rows of `width` values a statement takes: MAX_ROWS_PER_STATEMENT, and within SQLite's parameter
+    limit; a power of two."""
     most = min(MAX_ROWS_PER_STATEMENT, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width)
-    most = 1 << (most.bit_length() - 1)
-    for start in range(0, len(items), most):
-        chunk = items[start:start + most]
-        yield chunk, 1 << (len(chunk) - 1).bit_length()
+    return 1 << (most.bit_length() - 1)
 
 
 @lru_cache(maxsize=32)
@@ -366,6 +370,8 @@ def changes(event: ev.Event) -> list[tuple[str, dict]]:
     """The (table, change) pairs of an event: one per object it touches (many for a registration)."""
     table, _ = HANDLERS[event.type]
     payload = event.payload
+    if event.type in ev.READING_TYPES:  # most of what comes in: asked first
+        return [(table, payload)]
     if event.type == ev.OBJECTS_REGISTERED:
         return [(payload["kind"], item) for item in payload["objects"]]
     if event.type == ev.SIGNAL_CHANGED:

@@ -8,6 +8,7 @@ from console.core import events as ev
 from console.core import history
 from console.core import session as session_module
 from console.core.events import make_event
+from console.core.projections import insert_rows
 from console.core.session import Session
 from console.core.store import MIGRATIONS, MIN_PIECE, SCHEMA_VERSION, Store, StoreError, _piece_size
 from console.core.timefmt import beijing_text, normalize_time
@@ -486,3 +487,21 @@ def test_a_batch_with_a_deadline_goes_in_a_quarter_then_what_the_time_left_fits(
     assert _piece_size(600, 200, 0.004, float("inf")) == 600
     assert _piece_size(600, 200, 0.004, 0.0001) == MIN_PIECE
     assert _piece_size(120, 0, 0.0, 0.014) == MIN_PIECE
+
+
+def test_rows_go_in_in_statements_of_a_power_of_two_rows_and_update_in_place():
+    """insert_rows: every row, in order, in statements of 512, 256, … rows (a few shapes, kept in the statement
+    cache); with an ON CONFLICT tail a row already there is updated."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (id TEXT PRIMARY KEY, n INTEGER, text TEXT)")
+    statements = []
+    conn.set_trace_callback(statements.append)
+    insert_rows(conn, "INSERT INTO t (id, n, text)", [(f"r{i}", i, "水" * (i % 3)) for i in range(1337)])
+    shapes = [sql.count("(") - 1 for sql in statements if sql.startswith("INSERT")]  # a group per row, and the names
+    assert shapes == [512, 512, 256, 32, 16, 8, 1]
+    assert conn.execute("SELECT id, n, text FROM t ORDER BY rowid").fetchall() == \
+        [(f"r{i}", i, "水" * (i % 3)) for i in range(1337)]
+    insert_rows(conn, "INSERT INTO t (id, n, text)", [("r5", -5, "new"), ("r1337", 1337, "")],
+                "ON CONFLICT (id) DO UPDATE SET n = excluded.n, text = excluded.text")
+    assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 1338
+    assert conn.execute("SELECT n, text FROM t WHERE id = 'r5'").fetchone() == (-5, "new")
