@@ -66,6 +66,23 @@ def test_a_batch_stores_what_is_new_in_its_order_whatever_came_before(store):
     assert store.rows("flood_points")[0]["depth_cm"] == 32
 
 
+def test_new_ids_go_in_without_asking_the_log_for_them_first(store):
+    """The log's unique id refuses what it has: a batch of new events asks for no ids; one with an id seen before
+    asks, and stores the others with consecutive seqs."""
+    store.append([register("flood_points", "FP-1", 121.47, 31.23, name="a", kind="underpass")])
+    statements = []
+    store.conn.set_trace_callback(statements.append)
+    store.append([reading("FP-1", 30 + n, f"2021-07-25T01:0{n}:00Z", event_id=f"m-{n}") for n in range(3)])
+    assert not [sql for sql in statements if sql.startswith("SELECT id FROM events")]
+    statements.clear()
+    result = store.append([reading("FP-1", 40, "2021-07-25T01:05:00Z", event_id="m-5"),
+                           reading("FP-1", 99, "2021-07-25T01:06:00Z", event_id="m-1")])
+    assert [sql for sql in statements if sql.startswith("SELECT id FROM events")]
+    assert [(e.id, e.seq) for e in result.events] == [("m-5", 5)]
+    assert store.conn.execute("SELECT id, seq FROM events WHERE seq > 1 ORDER BY seq").fetchall() == \
+        [("m-0", 2), ("m-1", 3), ("m-2", 4), ("m-5", 5)]
+
+
 def test_current_value_is_the_newest_by_event_time(store):
     store.append([register("flood_points", "FP-1", 121.47, 31.23, name="a", kind="underpass")])
     store.append([reading("FP-1", 30, "2021-07-25T02:00:00Z")])
