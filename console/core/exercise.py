@@ -40,7 +40,7 @@ from .events import Event
 from .feeds.messages import KnownObjects, MessageError, MessageParser
 from .paths import OFFLINE_DATA, user_data_dir
 from .scenario.player import MessageTime
-from .store import Store, StoreError
+from .store import NOT_READINGS_WHERE, Store, StoreError
 from .timefmt import BEIJING, now_utc_text, to_utc_text
 
 EXERCISE_MARK = "演习 EXERCISE"  # what every window, export and report of an exercise carries
@@ -681,7 +681,8 @@ def copy_objects(recording: str | Path, session: Any, batch: int = 20) -> int:
     added = 0
     try:
         rows = source.conn.execute(f"SELECT id, type, event_time, source, payload FROM events WHERE type IN "
-                                   f"({','.join('?' * len(OBJECT_TYPES))}) AND seq <= ? ORDER BY seq",
+                                   f"({','.join('?' * len(OBJECT_TYPES))}) AND {NOT_READINGS_WHERE} AND seq <= ? "
+                                   "ORDER BY seq",
                                    (*OBJECT_TYPES, source.last_seq))
         while chunk := rows.fetchmany(batch):  # registrations carry thousands of objects each
             added += len(session.ingest([Event(t, json.loads(p), when, src, i) for i, t, when, src, p in chunk]))

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import events as ev
 from .incidents import TASK_ENDS
-from .store import Store
+from .store import NOT_READINGS_WHERE, Store
 from .timefmt import parse_time, to_utc_text
 
 # Signal and response-level intervals, in the order the report draws their bands.
@@ -150,7 +150,8 @@ def _period(store: Store) -> tuple[str, str]:
 
 def _intervals(store: Store, end: str) -> list[Interval]:
     rows = store.conn.execute(
-        "SELECT type, event_time, payload FROM events WHERE type IN (?, ?) ORDER BY event_time, seq",
+        f"SELECT type, event_time, payload FROM events WHERE type IN (?, ?) AND {NOT_READINGS_WHERE} "
+        "ORDER BY event_time, seq",
         (ev.SIGNAL_CHANGED, ev.RESPONSE_LEVEL_CHANGED)).fetchall()
     out: list[Interval] = []
     current: dict[str, Interval] = {}

@@ -27,7 +27,7 @@ import numpy as np
 from . import events as ev
 from .projections import select_ids
 from .rules.config import AGENCIES
-from .store import Store
+from .store import NOT_READINGS_WHERE, Store
 from .timefmt import to_utc_text, utc_millis
 
 FAMILIES = ("ponding", "tide", "rain", "trees", "sites")  # the part of a rule's name before the dot
@@ -318,7 +318,7 @@ class VitalSignsModel:
         time with the projection's rule: forward only, except a supervisor's reversal."""
         rows = self.store.conn.execute(
             "SELECT event_time, type, json_extract(payload, '$.id'), json_extract(payload, '$.status') FROM events "
-            "WHERE type IN (?, ?) AND event_time <= ? ORDER BY event_time, seq",
+            f"WHERE type IN (?, ?) AND {NOT_READINGS_WHERE} AND event_time <= ? ORDER BY event_time, seq",
             (ev.SITE_EVACUATION_CHANGED, ev.SITE_EVACUATION_REVERSED, end)).fetchall()
         order = {"normal": 0, "work_stopped": 1, "evacuating": 2, "evacuated": 3}
         level: dict[str, int] = {}

@@ -10,7 +10,7 @@ from console.core import session as session_module
 from console.core.events import make_event
 from console.core.projections import insert_rows
 from console.core.session import Session
-from console.core.store import MIGRATIONS, MIN_PIECE, SCHEMA_VERSION, Store, StoreError, _piece_size
+from console.core.store import MIGRATIONS, MIN_PIECE, NOT_READINGS_WHERE, SCHEMA_VERSION, Store, StoreError, _piece_size
 from console.core.timefmt import beijing_text, normalize_time
 from helpers import register
 
@@ -319,6 +319,32 @@ def test_a_version_4_database_keeps_its_indexed_readings_as_one_run(tmp_path):
     store.index_readings()
     assert [run for run, in store.conn.execute("SELECT run FROM reading_runs ORDER BY run")] == [4, 7]
     assert [p["depth_cm"] for _, p in history.readings(store, "FP-1")] == [*by_time, 7]
+    store.close()
+
+
+def test_a_version_5_database_keeps_readings_out_of_the_type_index_and_its_queries_use_it(tmp_path):
+    """Migration 6: the (type, event time) index leaves the readings out, and the queries by type of the other events
+    (review, replay, exercises) still go through it."""
+    path = tmp_path / "v5.db"
+    conn = sqlite3.connect(path)
+    for migration in MIGRATIONS[:5]:
+        migration(conn)
+    conn.execute("PRAGMA user_version = 5")
+    conn.commit()
+    conn.close()
+    store = Store(path)
+    store.append([register("flood_points", "FP-1", 121.47, 31.23, name="a", kind="underpass"),
+                  *(reading("FP-1", n, f"2021-07-25T01:0{n}:00Z") for n in range(5)),
+                  make_event(ev.SIGNAL_CHANGED, {"hazard": "typhoon", "level": "blue"}, "2021-07-25T01:02:30Z")])
+    conn = store.conn
+    assert store.schema_version == SCHEMA_VERSION
+    index = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'events_by_type'").fetchone()[0]
+    assert index.endswith(f"WHERE {NOT_READINGS_WHERE}")
+    plan = " ".join(row[-1] for row in conn.execute(
+        f"EXPLAIN QUERY PLAN SELECT type FROM events WHERE type IN (?, ?) AND {NOT_READINGS_WHERE} "
+        "ORDER BY event_time, seq", (ev.SIGNAL_CHANGED, ev.RESPONSE_LEVEL_CHANGED)))
+    assert "events_by_type" in plan
+    assert [e.payload["level"] for e in [*store.iter_event_batches()][0] if e.type == ev.SIGNAL_CHANGED] == ["blue"]
     store.close()
 
 

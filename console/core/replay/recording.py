@@ -19,7 +19,7 @@ from urllib.parse import quote
 import numpy as np
 
 from .. import events as ev
-from ..store import SCHEMA_VERSION, StoreError
+from ..store import NOT_READINGS_WHERE, SCHEMA_VERSION, StoreError
 from ..timefmt import to_utc_text
 
 EVENT_COLUMNS = {"seq", "id", "type", "event_time", "received_time", "source", "payload"}
@@ -134,7 +134,7 @@ class Recording:
         time holds (as in the projection), a level of 'none' ends a band."""
         rows = self.conn.execute(
             "SELECT type, event_time, json_extract(payload, '$.hazard'), json_extract(payload, '$.level') FROM events "
-            "WHERE type IN (?, ?) AND seq <= ? ORDER BY event_time, seq",
+            f"WHERE type IN (?, ?) AND {NOT_READINGS_WHERE} AND seq <= ? ORDER BY event_time, seq",
             (ev.SIGNAL_CHANGED, ev.RESPONSE_LEVEL_CHANGED, self.last_seq)).fetchall()
         open_: dict[str, tuple[str, str]] = {}  # key -> (level, since)
         out: list[Band] = []
@@ -157,8 +157,9 @@ class Recording:
             rows = self.conn.execute(
                 "SELECT event_time, seq, type, json_extract(payload, '$.alert_id'), json_extract(payload, '$.rule'), "
                 "json_extract(payload, '$.incident_id'), json_extract(payload, '$.object_kind'), "
-                "json_extract(payload, '$.severity') FROM events WHERE type IN (?, ?) AND seq <= ? "
-                "ORDER BY event_time, seq", (ev.ALERT_RAISED, ev.INCIDENT_OPENED, self.last_seq)).fetchall()
+                f"json_extract(payload, '$.severity') FROM events WHERE type IN (?, ?) AND {NOT_READINGS_WHERE} "
+                "AND seq <= ? ORDER BY event_time, seq",
+                (ev.ALERT_RAISED, ev.INCIDENT_OPENED, self.last_seq)).fetchall()
             self._marks = [Mark(time, seq, "alert", alert_id or "", rule or "", severity or "")
                            if kind == ev.ALERT_RAISED else
                            Mark(time, seq, "incident", incident_id or "", object_kind or "", severity or "")
