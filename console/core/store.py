@@ -192,17 +192,21 @@ class AppendResult:
 
 # A batch with a deadline is stored in pieces, the clock read after each: when the machine slows down several-fold (it
 # does, shared) or a storm's alerts, incidents and tasks come at once, a batch sized for a tick stops after the piece
-# that passes the deadline. The first piece is a quarter of the batch; the next one takes what the time left fits at
+# that passes the deadline. The first piece is an eighth of the batch; the next one takes what the time left fits at
 # the cost per event the first one showed, so a steady machine stores a batch in two pieces. Each piece costs its
 # own statements and rules' evaluation (about 0.3 ms on the demo, whatever its size): four equal pieces, the earlier
-# way, took 3.6 % more time per event (paired runs of batches of 450 readings).
-FIRST_PIECE_PARTS = 4
-MIN_PIECE = 100  # events
+# way, took 3.6 % more time per event (paired runs of batches of 450 readings). Small first pieces, because a storm's
+# first readings derive alerts, incidents and tasks at once: 100 readings of the demo's first round derive about 250
+# events and take 12-31 ms; such a piece is a tick's overshoot. An eighth and MIN_PIECE 50 against a quarter and 100
+# (8 alternating runs each of bench/ingest.py): the longest tick 35-51 ms against 44-105, the longest stall 42 ms
+# against 57 (medians), as many readings a second.
+FIRST_PIECE_PARTS = 8
+MIN_PIECE = 50  # events
 
 
 def _piece_size(left: int, taken: int, elapsed: float, time_left: float | None) -> int:
     """How many of the `left` events the next piece takes, the `taken` before it having taken `elapsed` seconds: all
-    without a deadline (`time_left` None); else a quarter of the batch first, then as many as `time_left` fits at
+    without a deadline (`time_left` None); else an eighth of the batch first, then as many as `time_left` fits at
     that cost (at least MIN_PIECE)."""
     if time_left is None:
         return left

@@ -4,7 +4,7 @@ the GUI thread was ever blocked.
 A tick stores one batch in one transaction and updates the layers: the GUI thread does nothing else meanwhile,
 so the batch is sized to take about TICK_BUDGET_MS, from what the last ticks cost per event (the cost varies
 several-fold with the load on the machine). When the cost jumps within a tick, the batch stops at the first
-quarter of it that ends past the budget, and the rest is the next tick's (Store.append's deadline). One batch
+piece of it that ends past the budget, and the rest is the next tick's (Store.append's deadline). One batch
 rather than several small ones: a reading that replaces an earlier one of the same sensor in the same batch
 costs no projection write, so bigger batches are cheaper per event. When a tick leaves events waiting, the next
 one comes after BUSY_INTERVAL_MS instead of INGEST_INTERVAL_MS: the event loop (repaints, input, the heartbeat)

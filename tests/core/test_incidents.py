@@ -590,16 +590,16 @@ def test_dispatch_toml_structural_errors_name_the_file(tmp_path, text):
 
 def test_a_batch_past_its_deadline_stops_after_a_piece_with_what_it_derived_and_the_rest_follows(session, tmp_path):
     """The live pump gives each batch a deadline (Session.ingest_until): when the machine slows down, the batch stops
-    after the quarter that passes it. That quarter's alerts, incidents and tasks come with it; the events left come
-    in the next batch, and the end state is that of the whole batch at once."""
+    after the piece that passes it (the first: an eighth). That piece's alerts, incidents and tasks come with it; the
+    events left come in the next batch, and the end state is that of the whole batch at once."""
     minutes = [f"2021-07-25T10:{m:02d}" for m in range(0, 60, 5)] + [f"2021-07-25T11:{m:02d}" for m in range(0, 60, 5)]
     batch = [depth(point, 20.0 + 10 * (n % 3), minute) for n, minute in enumerate(minutes * 9) for point in (FP, FP2)]
     batch = [Event(e.type, e.payload, e.event_time, e.source, f"{e.id}-{n}") for n, e in enumerate(batch)]
-    assert len(batch) == 432  # four pieces of 108
+    assert len(batch) == 432  # a first piece of 54
 
     new, rest = session.ingest_until(batch, deadline=0.0)  # long past
-    assert rest == batch[108:]
-    assert [e.id for e in new if e.type == ev.FLOOD_READING] == [e.id for e in batch[:108]]
+    assert rest == batch[54:]
+    assert [e.id for e in new if e.type == ev.FLOOD_READING] == [e.id for e in batch[:54]]
     assert of_type(new, ev.ALERT_RAISED) and of_type(new, ev.INCIDENT_OPENED) and of_type(new, ev.TASK_CREATED)
     assert session.store.event_count() == 2 + len(new)  # the registrations, and nothing of the rest
     new_rest, left = session.ingest_until(rest, deadline=float("inf"))

@@ -519,16 +519,16 @@ def test_the_rules_built_inside_an_append_read_the_stations_held_behind(tmp_path
         store.close()
 
 
-def test_a_batch_with_a_deadline_goes_in_a_quarter_then_what_the_time_left_fits():
-    """Store.append's pieces: without a deadline the batch is one piece. With one, a quarter first; then, at the cost
+def test_a_batch_with_a_deadline_goes_in_an_eighth_then_what_the_time_left_fits():
+    """Store.append's pieces: without a deadline the batch is one piece. With one, an eighth first; then, at the cost
     per event the pieces so far showed, as many as the time left fits (the rest if it fits them all), and never
     fewer than MIN_PIECE."""
     assert _piece_size(800, 0, 0.0, None) == 800
-    assert _piece_size(800, 0, 0.0, 0.014) == 200
-    assert _piece_size(600, 200, 0.004, 0.006) == 300  # 20 µs an event, 6 ms left
-    assert _piece_size(600, 200, 0.004, 0.5) == 600
-    assert _piece_size(600, 200, 0.004, float("inf")) == 600
-    assert _piece_size(600, 200, 0.004, 0.0001) == MIN_PIECE
+    assert _piece_size(800, 0, 0.0, 0.014) == 100
+    assert _piece_size(700, 100, 0.002, 0.006) == 300  # 20 µs an event, 6 ms left
+    assert _piece_size(700, 100, 0.002, 0.5) == 700
+    assert _piece_size(700, 100, 0.002, float("inf")) == 700
+    assert _piece_size(700, 100, 0.002, 0.0001) == MIN_PIECE
     assert _piece_size(120, 0, 0.0, 0.014) == MIN_PIECE
 
 

@@ -159,7 +159,7 @@ def test_a_tick_past_its_budget_leaves_the_rest_of_its_batch_for_the_next_ticks_
         feeds.queue.put(event)
     before = pump.total
     pump.pump()
-    assert pump.total - before == 100 and feeds.waiting() == 300  # the first of four pieces
+    assert pump.total - before == 50 and feeds.waiting() == 350  # the first piece: an eighth
     while feeds.waiting():
         pump.pump()
     stored = [e.id for batch in console.session.store.iter_event_batches() for e in batch if e.id.startswith("slow-")]
