@@ -8,11 +8,12 @@ from console.core import events as ev
 from console.core import history
 from console.core import session as session_module
 from console.core.events import make_event
-from console.core.projections import insert_rows
+from console.core.projections import HANDLERS, insert_rows
 from console.core.session import Session
 from console.core.store import MIGRATIONS, MIN_PIECE, NOT_READINGS_WHERE, SCHEMA_VERSION, Store, StoreError, _piece_size
 from console.core.timefmt import beijing_text, normalize_time
 from helpers import register
+from layers import LAYER_BY_KIND
 
 
 def reading(sensor: str, depth: float, time: str, event_id: str | None = None):
@@ -212,6 +213,24 @@ def test_readings_of_known_objects_change_only_their_live_fields_in_the_layer(st
     assert layer.attrs["depth_cm"][row3] == 50 and layer.attrs["depth_class"][row3] == 3
     assert layer.attrs["depth_cm"][layer.row_of("FP-0")] == 10 and layer.x[0] == x0[0]
     assert list(layer.style_codes()) == [1, 1, 3, 4]  # the legend classes follow the live fields
+
+
+def test_a_reading_changes_no_layer_field_but_the_live_ones(store):
+    """The layers take a row only readings changed through its live fields alone (Session._update_layers): every
+    layer field a reading's handler changes must be one of them."""
+    store.append([register("flood_points", "FP-1", 121.47, 31.23, name="a", kind="underpass"),
+                  register("stations", "WX-1", 121.48, 31.24, name="b", kind="weather", warning_level_m=4.5)])
+    payloads = {ev.FLOOD_READING: {"id": "FP-1", "depth_cm": 42.0},
+                ev.STATION_READING: {"id": "WX-1", "wind_mean_ms": 20.0, "wind_gust_ms": 30.0, "rain_1h_mm": 50.0,
+                                     "rain_acc_mm": 80.0, "level_m": 4.8}}
+    assert set(payloads) == ev.READING_TYPES
+    for event_type, payload in payloads.items():
+        table, handler = HANDLERS[event_type]
+        row = store.rows(table)[0]
+        new = handler(row, payload, make_event(event_type, payload, "2021-07-25T02:00:00Z"), store.config)
+        layer = LAYER_BY_KIND[table]
+        changed = {name for name in new if new[name] != row[name]} & {spec.name for spec in layer.fields}
+        assert changed and changed <= set(layer.live_fields), event_type
 
 
 def test_session_reopens_the_same_state(tmp_path):
